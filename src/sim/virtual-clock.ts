@@ -1,4 +1,7 @@
-import FakeTimers, { type InstalledClock } from '@sinonjs/fake-timers';
+import FakeTimers from '@sinonjs/fake-timers';
+
+/** The installed fake clock (its type as @sinonjs/fake-timers declares it). */
+export type InstalledClock = ReturnType<typeof FakeTimers.install>;
 
 /**
  * The process-wide virtual clock.

@@ -1,0 +1,95 @@
+import ccxt from 'ccxt';
+import { createBinanceUsdmDialect } from '../mocks/binance/index.ts';
+import { FaultSchedule } from '../src/faults/index.ts';
+import { DEFAULT_MARKETS } from '../src/market/markets.ts';
+import { createTransport } from '../src/net/transport.ts';
+import { loadScenarioFile } from '../src/scenario/index.ts';
+import { createRng } from '../src/sim/rng.ts';
+import { credentialsFor, runScenario } from '../src/sim/run.ts';
+import { Trace } from '../src/sim/trace.ts';
+import { VIRTUAL_EPOCH_MS, resetVirtualClock } from '../src/sim/virtual-clock.ts';
+import { createVenueEngine } from '../src/venue/engine.ts';
+
+/**
+ * Benchmarks report; they never fail. Each compares the testbed with a baseline measured in the
+ * same process, in the same run:
+ *
+ * 1. request cost — ccxt `binanceusdm` through the testbed transport (fault layer + MSW dialect +
+ *    venue engine) vs ccxt with a no-op fetch that returns a ready Response (ccxt's own floor).
+ *    Goal at this stage: ≤ 2×.
+ * 2. simulation speed — simulated time / wall time for scenarios/default.yaml. Goal: ≥ 500×.
+ */
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? NaN;
+};
+
+async function timeRequests(label: string, fn: () => Promise<unknown>, n: number): Promise<{ label: string; medianUs: number; p90Us: number }> {
+  for (let i = 0; i < Math.min(200, n); i++) await fn(); // warm-up: JIT, caches
+  const samples: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    await fn();
+    samples.push((performance.now() - t0) * 1000);
+  }
+  const sorted = [...samples].sort((a, b) => a - b);
+  return { label, medianUs: median(samples), p90Us: sorted[Math.floor(sorted.length * 0.9)] ?? NaN };
+}
+
+async function requestCost(n: number): Promise<void> {
+  resetVirtualClock(VIRTUAL_EPOCH_MS);
+  const now = (): number => Date.now();
+  const engine = createVenueEngine({ venueId: 'bench', markets: [...DEFAULT_MARKETS], balances: { USDT: '1000000' }, midPrice: () => 60000 });
+  const dialect = createBinanceUsdmDialect({ engine, hostname: 'bench.venuechaos.test', now, credentials: credentialsFor('bench'), systemStatus: () => 'normal' });
+  const trace = new Trace({ startMs: VIRTUAL_EPOCH_MS, now });
+  const transport = createTransport({ venues: [{ id: 'bench', dialect, latencyMs: 0 }], faults: new FaultSchedule([]), trace, now, rng: createRng(1) });
+
+  const wired = new ccxt.binanceusdm({ ...credentialsFor('bench'), enableRateLimit: false, fetchImplementation: transport.fetch });
+  dialect.configureClient(wired);
+  await wired.loadMarkets();
+  const serverTime = JSON.stringify({ serverTime: VIRTUAL_EPOCH_MS });
+  const floor = new ccxt.binanceusdm({
+    enableRateLimit: false,
+    fetchImplementation: async () => new Response(serverTime, { status: 200, headers: { 'Content-Type': 'application/json' } }),
+  });
+
+  const rows = [
+    await timeRequests('ccxt fetchTime, no-op fetch (floor)', () => floor.fetchTime(), n),
+    await timeRequests('ccxt fetchTime, through venuechaos', () => wired.fetchTime(), n),
+    await timeRequests('ccxt fetchBalance (signed), through venuechaos', () => wired.fetchBalance(), Math.floor(n / 2)),
+  ];
+  const base = rows[0]?.medianUs ?? NaN;
+  console.log(`\nrequest cost (median of ${n}, µs; enableRateLimit off)`);
+  console.log('  ' + 'case'.padEnd(50) + 'median'.padStart(9) + 'p90'.padStart(9) + '  vs floor');
+  for (const r of rows) {
+    console.log('  ' + r.label.padEnd(50) + r.medianUs.toFixed(0).padStart(9) + r.p90Us.toFixed(0).padStart(9) + `  ${(r.medianUs / base).toFixed(2)}×`);
+  }
+  const ratio = (rows[1]?.medianUs ?? NaN) / base;
+  console.log(`  goal ≤ 2× for fetchTime: ${ratio <= 2 ? 'met' : 'NOT met'} (${ratio.toFixed(2)}×)`);
+  // Trace is kept so the transport does its real work; drop it now.
+  void trace;
+}
+
+async function simulationSpeed(file: string, runs: number): Promise<void> {
+  const loaded = await loadScenarioFile(file);
+  if (!loaded.ok) throw new Error(`bench: ${file} does not load`);
+  console.log(`\nsimulation speed: ${file} (${loaded.scenario.durationSec} s simulated, ${runs} runs)`);
+  const speeds: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    const result = await runScenario(loaded.scenario);
+    const wallMs = performance.now() - t0;
+    speeds.push(result.simulatedMs / wallMs);
+    console.log(`  run ${i + 1}: ${result.outcome}, ${Math.round(wallMs)} ms wall, ${Math.round(result.simulatedMs / wallMs)}× real time, ${result.trace.events.length} events`);
+  }
+  const m = median(speeds);
+  console.log(`  median ${Math.round(m)}× real time (baseline: 1× = real time); goal ≥ 500×: ${m >= 500 ? 'met' : 'NOT met'}`);
+}
+
+export async function runBenchmarks(args: string[]): Promise<void> {
+  const quick = args.includes('--quick');
+  console.log(`venuechaos bench · node ${process.version} · ${quick ? 'quick' : 'full'}`);
+  await requestCost(quick ? 300 : 3000);
+  await simulationSpeed('scenarios/default.yaml', quick ? 1 : 3);
+}

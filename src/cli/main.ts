@@ -1,0 +1,112 @@
+import { Command, CommanderError } from 'commander';
+import { basename, extname, join, relative } from 'node:path';
+import { formatScenarioErrors, loadScenarioFile } from '../scenario/index.ts';
+import { formatSummary } from '../report/text.ts';
+import { toSummary, writeReport } from '../report/write.ts';
+import { EXIT_CODES_HELP, ExitCode, type ExitCodeValue } from './exit-codes.ts';
+
+interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+const defaultIo: Io = {
+  out: (text) => process.stdout.write(text.endsWith('\n') ? text : text + '\n'),
+  err: (text) => process.stderr.write(text.endsWith('\n') ? text : text + '\n'),
+};
+
+/**
+ * The `venuechaos` command line. Returns the exit code instead of exiting, so it can be tested
+ * in-process as well as spawned.
+ */
+export async function main(argv: readonly string[], io: Io = defaultIo): Promise<ExitCodeValue> {
+  let code: ExitCodeValue = ExitCode.passed;
+  const program = new Command()
+    .name('venuechaos')
+    .description('Chaos testbed for multi-venue trading redundancy: real ccxt against mock exchanges in virtual time.')
+    .addHelpText('after', `\n${EXIT_CODES_HELP}`)
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
+
+  program
+    .command('run')
+    .description('run one scenario and check its invariants')
+    .argument('<scenario>', 'scenario file (YAML or JSON)')
+    .option('--seed <n>', "override the scenario's seed", parseSeed)
+    .option('--report-dir <dir>', 'where to write summary.json and trace.ndjson (default reports/<scenario>-<seed>/)')
+    .option('--json', 'print the summary as JSON instead of text')
+    .addHelpText('after', `\n${EXIT_CODES_HELP}`)
+    .action(async (file: string, opts: { seed?: number; reportDir?: string; json?: boolean }) => {
+      code = await runCommand(file, opts, io);
+    });
+
+  program
+    .command('validate')
+    .description('check scenario files without running them')
+    .argument('<files...>', 'scenario files')
+    .action(async (files: string[]) => {
+      code = await validateCommand(files, io);
+    });
+
+  try {
+    await program.parseAsync(argv as string[], { from: 'node' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? ExitCode.passed : ExitCode.usage;
+    }
+    io.err(`venuechaos: internal error — this is a bug in venuechaos, please report it with the command you ran.\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    return ExitCode.internal;
+  }
+  return code;
+}
+
+function parseSeed(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) {
+    throw new CommanderError(ExitCode.usage, 'venuechaos.seed', `venuechaos: --seed expects an integer from 0 to 4294967295, found "${value}"`);
+  }
+  return n;
+}
+
+async function runCommand(file: string, opts: { seed?: number; reportDir?: string; json?: boolean }, io: Io): Promise<ExitCodeValue> {
+  const loaded = await loadScenarioFile(file);
+  if (!loaded.ok) {
+    io.err(formatScenarioErrors(loaded.errors));
+    io.err(`\nvenuechaos: ${file} has ${loaded.errors.length} problem(s); fix them and run again (venuechaos validate ${file} checks without running).`);
+    return ExitCode.usage;
+  }
+  const { runScenario } = await import('../sim/run.ts');
+  const result = await runScenario(loaded.scenario, opts.seed !== undefined ? { seed: opts.seed } : {});
+  const dir = opts.reportDir ?? join('reports', `${basename(file, extname(file))}-${result.seed}`);
+  const replay = `npx venuechaos run ${relativeOrSame(file)} --seed ${result.seed}`;
+  const summary = toSummary(result, replay);
+  const paths = await writeReport(dir, summary, result);
+  io.out(opts.json ? JSON.stringify(summary, null, 2) : formatSummary(summary, paths));
+  switch (result.outcome) {
+    case 'passed':
+      return ExitCode.passed;
+    case 'violated':
+      return ExitCode.violated;
+    case 'interrupted':
+      return ExitCode.interrupted;
+  }
+}
+
+async function validateCommand(files: string[], io: Io): Promise<ExitCodeValue> {
+  let bad = 0;
+  for (const file of files) {
+    const loaded = await loadScenarioFile(file);
+    if (loaded.ok) io.out(`ok  ${file}`);
+    else {
+      bad += 1;
+      io.err(formatScenarioErrors(loaded.errors));
+    }
+  }
+  if (bad > 0) io.err(`\nvenuechaos: ${bad} of ${files.length} file(s) invalid.`);
+  return bad > 0 ? ExitCode.usage : ExitCode.passed;
+}
+
+function relativeOrSame(file: string): string {
+  const rel = relative(process.cwd(), file);
+  return rel.startsWith('..') ? file : rel;
+}

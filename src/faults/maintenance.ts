@@ -1,0 +1,34 @@
+import type { EndpointGroup } from '../../mocks/types.ts';
+import type { FaultDecision, MaintenanceFault } from './types.ts';
+
+/** Options for a maintenance window. */
+export interface MaintenanceOptions {
+  venue: string;
+  startMs: number;
+  durationMs: number;
+  announcedAheadSec?: number;
+  id?: string;
+}
+
+/** Builds a maintenance fault. */
+export function maintenance(opts: MaintenanceOptions): MaintenanceFault {
+  return {
+    id: opts.id ?? `maintenance-${opts.venue}-${opts.startMs}`,
+    kind: 'maintenance',
+    venue: opts.venue,
+    startMs: opts.startMs,
+    endMs: opts.startMs + opts.durationMs,
+    announcedAheadSec: opts.announcedAheadSec ?? 0,
+  };
+}
+
+/**
+ * During maintenance the status endpoint keeps answering (it is how clients learn of the window)
+ * and so do reference and market data; trading and account requests are refused with the
+ * dialect's maintenance error.
+ */
+const REFUSED_GROUPS: ReadonlySet<EndpointGroup> = new Set(['order', 'account']);
+
+export function decideMaintenance(fault: MaintenanceFault, group: EndpointGroup): FaultDecision {
+  return REFUSED_GROUPS.has(group) ? { action: 'maintenance', fault } : { action: 'pass' };
+}

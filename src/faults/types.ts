@@ -1,0 +1,75 @@
+import type { EndpointInfo } from '../../mocks/types.ts';
+
+/**
+ * Fault kinds and decisions. A fault is data (a window on one venue); a decision is what the
+ * fault layer does to one request. Pure: no I/O, no clock reads — time is passed in.
+ */
+
+export type OutageMode = 'refused' | 'reset' | 'timeout' | 'http5xx';
+
+interface FaultWindow {
+  /** Stable id, e.g. "f0-outage-primary"; appears in the trace when the fault fires. */
+  id: string;
+  venue: string;
+  /** Absolute virtual epoch ms, start inclusive, end exclusive. */
+  startMs: number;
+  endMs: number;
+}
+
+export interface OutageFault extends FaultWindow {
+  kind: 'outage';
+  mode: OutageMode;
+}
+
+export interface RateLimitFault extends FaultWindow {
+  kind: 'rateLimit';
+  /** `Retry-After` the venue sends with each 429. */
+  retryAfterSec: number;
+  /** How long an IP ban lasts once the client ignores `Retry-After` too often. */
+  banSec: number;
+  /** Requests sent inside `Retry-After` that the venue tolerates before it bans (Binance: "repeatedly"). */
+  ignoredMax: number;
+}
+
+export interface MaintenanceFault extends FaultWindow {
+  kind: 'maintenance';
+  /** Seconds before `startMs` from which the venue's status could announce the window (dialects without an announcement channel ignore it). */
+  announcedAheadSec: number;
+}
+
+export type Fault = OutageFault | RateLimitFault | MaintenanceFault;
+export type FaultKind = Fault['kind'];
+
+/** Per-venue state the rate-limit model keeps between requests (IP-level, so it outlives fault windows). */
+export interface RateLimitState {
+  /** A client that sends before this time is ignoring `Retry-After`. */
+  retryAfterUntilMs: number;
+  /** Requests sent while `Retry-After` was pending, since the last ban. */
+  ignoredCount: number;
+  /** The IP is banned until this time (418 for every request). */
+  bannedUntilMs: number;
+  /** Number of bans so far (for reports). */
+  numBans: number;
+}
+
+export function initialRateLimitState(): RateLimitState {
+  return { retryAfterUntilMs: 0, ignoredCount: 0, bannedUntilMs: 0, numBans: 0 };
+}
+
+export type FaultDecision =
+  | { action: 'pass' }
+  | { action: 'refuse'; fault: Fault }
+  | { action: 'reset'; fault: Fault }
+  | { action: 'hang'; fault: Fault }
+  | { action: 'serverError'; fault: Fault; status: number; variant: 'json' | 'html' | 'empty' }
+  | { action: 'rateLimited'; fault: Fault; retryAfterSec: number }
+  | { action: 'banned'; fault: Fault | undefined; retryAfterSec: number; bannedUntilMs: number }
+  | { action: 'maintenance'; fault: Fault };
+
+export interface DecideInput {
+  venue: string;
+  endpoint: EndpointInfo;
+  nowMs: number;
+  /** Uniform [0,1) from the venue's fault stream; used only where a fault picks among variants. */
+  random: () => number;
+}

@@ -1,0 +1,228 @@
+import { getResponse, type RequestHandler } from 'msw';
+import type { Dialect, EndpointInfo, UsageSnapshot } from '../../mocks/types.ts';
+import type { FaultDecision, FaultSchedule } from '../faults/index.ts';
+import type { Rng } from '../sim/rng.ts';
+import type { Trace } from '../sim/trace.ts';
+
+/**
+ * The testbed's transport: the `fetchImplementation` every ccxt instance in a run is wired to.
+ * It finds the venue by host, asks the fault layer what happens to the request, and either
+ * renders the fault in the dialect's words or hands the request to the dialect's MSW handlers.
+ * Latency is virtual (the venue's `latencyMs`, half before the venue sees the request, half after).
+ *
+ * A request to a host no venue serves is an error — never a pass-through to the network.
+ */
+
+export interface TransportVenue {
+  id: string;
+  dialect: Dialect;
+  latencyMs: number;
+}
+
+export interface TransportOptions {
+  venues: readonly TransportVenue[];
+  faults: FaultSchedule;
+  trace: Trace;
+  now: () => number;
+  rng: Rng;
+}
+
+/** Counts by venue and outcome, for the summary. */
+export type RequestCounts = Record<string, Record<string, number>>;
+
+export interface Transport {
+  fetch: (url: string, init?: RequestInit) => Promise<Response>;
+  /** Requests being processed by a mock right now (real async work the driver must wait for). */
+  inFlight(): number;
+  readonly counts: RequestCounts;
+  readonly faultsFired: Record<string, number>;
+}
+
+interface VenueRuntime extends TransportVenue {
+  random: () => number;
+  /** [tMs, weight] of requests in the last minute, oldest first. */
+  weightLog: Array<[number, number]>;
+  orderLog: number[];
+}
+
+export class UnhandledRequestError extends Error {
+  readonly code = 'VC_NET_UNHANDLED';
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export function createTransport(opts: TransportOptions): Transport {
+  const byHost = new Map<string, VenueRuntime>();
+  for (const venue of opts.venues) {
+    const runtime: VenueRuntime = {
+      ...venue,
+      random: (() => {
+        const stream = opts.rng.fork(`venue:${venue.id}/faults`);
+        return () => stream.next();
+      })(),
+      weightLog: [],
+      orderLog: [],
+    };
+    for (const host of venue.dialect.hosts) byHost.set(host, runtime);
+  }
+  const counts: RequestCounts = {};
+  const faultsFired: Record<string, number> = {};
+  let inFlight = 0;
+  let nextRequestId = 0;
+
+  const count = (venue: string, outcome: string): void => {
+    const byOutcome = (counts[venue] ??= {});
+    byOutcome[outcome] = (byOutcome[outcome] ?? 0) + 1;
+  };
+
+  const usage = (venue: VenueRuntime, nowMs: number, endpoint: EndpointInfo): UsageSnapshot => {
+    venue.weightLog.push([nowMs, endpoint.weight]);
+    if (endpoint.orderCount > 0) venue.orderLog.push(nowMs);
+    while (venue.weightLog.length > 0 && (venue.weightLog[0]?.[0] ?? 0) <= nowMs - 60_000) venue.weightLog.shift();
+    while (venue.orderLog.length > 0 && (venue.orderLog[0] ?? 0) <= nowMs - 60_000) venue.orderLog.shift();
+    let weight1m = 0;
+    for (const [, w] of venue.weightLog) weight1m += w;
+    const orders10s = venue.orderLog.filter((t) => t > nowMs - 10_000).length;
+    return { weight1m, orders10s, orders1m: venue.orderLog.length };
+  };
+
+  async function transportFetch(url: string, init: RequestInit = {}): Promise<Response> {
+    const parsed = new URL(url);
+    const method = (init.method ?? 'GET').toUpperCase();
+    const venue = byHost.get(parsed.host);
+    if (venue === undefined) {
+      opts.trace.record('request.unhandled', { method, url: `${parsed.protocol}//${parsed.host}${parsed.pathname}` });
+      throw new TypeError('fetch failed', {
+        cause: new UnhandledRequestError(
+          `venuechaos: no mock venue serves ${parsed.host} (${method} ${parsed.pathname}). ` +
+            'Every request in a simulation must go to a scenario venue; check the venue ids and the client wiring.',
+        ),
+      });
+    }
+    const endpoint: EndpointInfo = venue.dialect.describe(method, parsed) ?? {
+      endpoint: `${method} ${parsed.pathname}`,
+      group: 'reference',
+      signed: false,
+      weight: 1,
+      orderCount: 0,
+    };
+    const reqId = nextRequestId++;
+    opts.trace.record('request', { venue: venue.id, reqId, endpoint: endpoint.endpoint });
+    const halfLatencyMs = venue.latencyMs / 2;
+    if (halfLatencyMs > 0) await sleep(halfLatencyMs);
+
+    const nowMs = opts.now();
+    const decision = opts.faults.decide({ venue: venue.id, endpoint, nowMs, random: venue.random });
+    if (decision.action !== 'pass') {
+      const faultId = decision.fault?.id ?? 'ban';
+      faultsFired[decisionKind(decision)] = (faultsFired[decisionKind(decision)] ?? 0) + 1;
+      opts.trace.record('fault.fired', { venue: venue.id, reqId, faultId, action: decision.action });
+    }
+
+    const finish = (outcome: string, extra: Record<string, unknown> = {}): void => {
+      count(venue.id, outcome);
+      opts.trace.record('response', { venue: venue.id, reqId, endpoint: endpoint.endpoint, outcome, ...extra });
+    };
+
+    switch (decision.action) {
+      case 'refuse':
+        finish('refused');
+        throw new TypeError('fetch failed', { cause: Object.assign(new Error(`connect ECONNREFUSED ${parsed.host}:443`), { code: 'ECONNREFUSED' }) });
+      case 'reset':
+        finish('reset');
+        throw new TypeError('fetch failed', { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) });
+      case 'hang':
+        return hang(init.signal ?? undefined, () => finish('timeout'));
+      default:
+        break;
+    }
+
+    // Mock processing is real async work (MSW, Request/Response bodies): the driver must not move
+    // virtual time while it runs, so it is counted in `inFlight` until the body is in hand.
+    inFlight += 1;
+    let response: Response;
+    let text: string;
+    let headers: Headers;
+    try {
+      if (decision.action === 'pass') {
+        const request = new Request(url, { method, headers: init.headers, body: init.body ?? null });
+        const mocked = await getResponse(venue.dialect.handlers as RequestHandler[], request);
+        if (mocked === undefined) {
+          finish('unhandled');
+          throw new TypeError('fetch failed', {
+            cause: new UnhandledRequestError(`venuechaos: the ${venue.dialect.name} mock has no handler for ${method} ${parsed.pathname}`),
+          });
+        }
+        response = mocked;
+      } else {
+        response = renderFault(venue.dialect, decision, endpoint, usage(venue, nowMs, endpoint));
+      }
+      headers = new Headers(response.headers);
+      if (decision.action === 'pass') {
+        const usageNow = usage(venue, nowMs, endpoint);
+        for (const [k, v] of Object.entries(venue.dialect.usageHeaders({ usage: usageNow, endpoint }))) headers.set(k, v);
+      }
+      text = await response.text();
+    } finally {
+      inFlight -= 1;
+    }
+    const retryAfter = headers.get('Retry-After');
+    if (halfLatencyMs > 0) await sleep(halfLatencyMs);
+    finish(outcomeOf(response.status, decision), {
+      status: response.status,
+      ...(retryAfter !== null && (response.status === 429 || response.status === 418) ? { retryAfterSec: Number(retryAfter) } : {}),
+      ...(decision.action !== 'pass' ? { faultId: decision.fault?.id ?? 'ban' } : {}),
+    });
+    return new Response(text, { status: response.status, statusText: response.statusText, headers });
+  }
+
+  return {
+    fetch: transportFetch,
+    inFlight: () => inFlight,
+    counts,
+    faultsFired,
+  };
+}
+
+function decisionKind(decision: FaultDecision): string {
+  if (decision.action === 'banned') return 'rateLimit';
+  return decision.action === 'pass' ? 'none' : decision.fault.kind;
+}
+
+function outcomeOf(status: number, decision: FaultDecision): string {
+  if (decision.action === 'rateLimited') return 'rateLimited';
+  if (decision.action === 'banned') return 'banned';
+  if (decision.action === 'maintenance') return 'maintenance';
+  if (decision.action === 'serverError') return 'http5xx';
+  if (status >= 500) return 'http5xx';
+  if (status >= 400) return 'http4xx';
+  return 'ok';
+}
+
+function renderFault(dialect: Dialect, decision: FaultDecision, endpoint: EndpointInfo, usage: UsageSnapshot): Response {
+  switch (decision.action) {
+    case 'serverError':
+      return dialect.renderServerError({ status: decision.status, variant: decision.variant, endpoint });
+    case 'rateLimited':
+      return dialect.renderRateLimited({ retryAfterSec: decision.retryAfterSec, endpoint, usage });
+    case 'banned':
+      return dialect.renderBanned({ retryAfterSec: decision.retryAfterSec, bannedUntilMs: decision.bannedUntilMs, endpoint });
+    case 'maintenance':
+      return dialect.renderMaintenance({ endpoint });
+    default:
+      throw new Error(`venuechaos bug: renderFault called for ${decision.action}`);
+  }
+}
+
+/** A venue that accepted the connection and never answers: settles only when the client gives up. */
+function hang(signal: AbortSignal | undefined, onAbort: () => void): Promise<Response> {
+  return new Promise((_resolve, reject) => {
+    if (signal === undefined) return; // no way to give up: hangs until the run ends
+    const abort = (): void => {
+      onAbort();
+      reject(signal.reason instanceof Error ? signal.reason : new DOMException('This operation was aborted', 'AbortError'));
+    };
+    if (signal.aborted) abort();
+    else signal.addEventListener('abort', abort, { once: true });
+  });
+}

@@ -1,0 +1,63 @@
+/**
+ * What a ccxt exception *means* for redundancy decisions — not what its class name suggests.
+ * The reference (shared/reference/fault-dialects.md §7) lists where the class misleads:
+ * an `ExchangeNotAvailable` on an order may mean "status unknown", `InvalidNonce` is a local clock
+ * problem although it derives from NetworkError, Binance answers 418 bans and 429s with the same
+ * `DDoSProtection`, and `OperationFailed` is not a NetworkError.
+ *
+ * Classification walks the prototype chain by constructor name, so it needs no ccxt import and
+ * works for any ccxt instance the policy was handed.
+ */
+
+export type ErrorMeaning =
+  /** 429: the request was refused at the gateway; honour Retry-After. */
+  | 'rateLimited'
+  /** 418: IP ban; Retry-After = time until unban. */
+  | 'banned'
+  /** The venue says it is in maintenance: poll its status. */
+  | 'maintenance'
+  /** Timestamp outside recvWindow: re-sync the clock, do not fail over. */
+  | 'clockSkew'
+  /** Transport failure, timeout or 5xx: the venue may be down and an order's outcome is unknown. */
+  | 'unknownOutcome'
+  /** The venue is unreachable for a request that changes nothing (reads). */
+  | 'unavailable'
+  /** A definite answer that refused the request (margin, validation, auth…): nothing executed. */
+  | 'rejected';
+
+export function errorChain(error: unknown): string[] {
+  const names: string[] = [];
+  let proto = error !== null && typeof error === 'object' ? Object.getPrototypeOf(error) : undefined;
+  while (proto && proto !== Object.prototype) {
+    const name = proto.constructor?.name;
+    if (typeof name === 'string') names.push(name);
+    proto = Object.getPrototypeOf(proto);
+  }
+  return names;
+}
+
+export function classifyError(error: unknown): ErrorMeaning {
+  const chain = errorChain(error);
+  const has = (name: string): boolean => chain.includes(name);
+  const message = String((error as Error | undefined)?.message ?? '');
+  if (has('DDoSProtection') || has('RateLimitExceeded')) {
+    return /banned/i.test(message) ? 'banned' : 'rateLimited';
+  }
+  if (has('OnMaintenance')) return 'maintenance';
+  if (has('InvalidNonce')) return 'clockSkew';
+  if (has('RequestTimeout') || has('NetworkError') || has('OperationFailed')) return 'unknownOutcome';
+  if (has('ExchangeError')) return 'rejected';
+  return 'unknownOutcome';
+}
+
+/** `Retry-After` from the last response ccxt saw on this client (ccxt itself never reads it). */
+export function retryAfterSecFrom(exchange: { last_response_headers?: Record<string, string> }): number | undefined {
+  const headers = exchange.last_response_headers ?? {};
+  for (const [key, value] of Object.entries(headers)) {
+    if (key.toLowerCase() === 'retry-after') {
+      const sec = Number(value);
+      return Number.isFinite(sec) ? sec : undefined;
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,71 @@
+/**
+ * The `Policy` interface: the redundancy logic under test. The reference engine implements it;
+ * so can a team's own module. A policy gets wired ccxt clients (one per venue), the virtual
+ * clock, the scenario's limits and a logger, and may keep any state.
+ *
+ * Rules of the road:
+ * - Use `ctx.clock.sleep` (or plain `setTimeout`, which is virtual inside a run) to wait; never
+ *   busy-loop — virtual time only moves when the policy is idle.
+ * - Return from `start` once set up; run your loop in the background and end it when
+ *   `ctx.signal` aborts. `stop` is awaited at the end of the run.
+ */
+
+/** The slice of a ccxt `Exchange` a policy typically uses; the object is the real ccxt client. */
+export interface ExchangeClient {
+  id: string;
+  last_response_headers?: Record<string, string>;
+  [key: string]: any;
+}
+
+export interface PolicyVenue {
+  /** Venue id from the scenario. */
+  id: string;
+  /** Dialect name, e.g. "binanceusdm". */
+  dialect: string;
+  /** A real ccxt client wired to this venue's mock. */
+  exchange: ExchangeClient;
+}
+
+export interface PolicyLimits {
+  /** |net base exposure| must stay at or below this. */
+  netBaseMax: number;
+  /** Time allowed to bring exposure back within the limit after it changes. */
+  hedgeWithinSec: number;
+}
+
+export interface PolicyClock {
+  /** Virtual epoch ms. */
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export interface PolicyContext {
+  /** The unified symbol to hedge with, e.g. "BTC/USDT:USDT". */
+  symbol: string;
+  /** In the scenario's order (the first is the primary). */
+  venues: readonly PolicyVenue[];
+  limits: PolicyLimits;
+  clock: PolicyClock;
+  /** The desk's current inventory (base units held outside the venues), which the policy hedges. */
+  inventoryBase(): number;
+  /** Record a decision, with its reason, in the trace. */
+  log(message: string, data?: Record<string, unknown>): void;
+  /** Aborted when the run ends. */
+  signal: AbortSignal;
+  /** Report a crash of the policy's own background work: the run ends as a policy failure. */
+  reportError(error: unknown): void;
+}
+
+/** An exposure change the desk must hedge. */
+export interface InventoryChange {
+  deltaBase: number;
+  inventoryBase: number;
+  timeMs: number;
+}
+
+export interface Policy {
+  readonly name: string;
+  start(ctx: PolicyContext): void | Promise<void>;
+  onInventoryChange?(change: InventoryChange): void;
+  stop?(): void | Promise<void>;
+}

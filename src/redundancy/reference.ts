@@ -1,0 +1,349 @@
+import type { ExchangeClient, Policy, PolicyContext, PolicyVenue } from './policy.ts';
+import { classifyError, retryAfterSecFrom, type ErrorMeaning } from './errors.ts';
+
+/**
+ * The reference redundancy engine, v0.
+ *
+ * Keeps the desk's net exposure (inventory + hedges on every venue) near zero by trading the
+ * linear perp on the first usable venue in the scenario's order. Per venue it keeps a health
+ * state fed by what ccxt raised *and what it means* (src/redundancy/errors.ts):
+ *
+ * - down: no traffic except one probe (`fetchTime`) per probe interval, backing off ×2 to 60 s;
+ * - rateLimited: no traffic at all until `Retry-After` has passed;
+ * - maintenance: only the status endpoint is polled until it says "ok";
+ * - an order whose outcome is unknown (timeout, reset, 5xx…) is kept as *unknown* and resolved by
+ *   client order id on that venue before its quantity counts either way. If the venue stays
+ *   unreachable longer than `unknownWaitMs`, the engine hedges the quantity elsewhere, assuming
+ *   the unknown order did not execute, and keeps it flagged until reconciled (the trade-off is
+ *   logged: a lost acknowledgement would make this a temporary double hedge, which the
+ *   reconciliation unwinds when the venue returns).
+ *
+ * Every decision is logged to the trace with its reason.
+ */
+
+export interface ReferenceOptions {
+  /** How often the engine looks at exposure. */
+  tickMs: number;
+  probeIntervalMsMin: number;
+  probeIntervalMsMax: number;
+  statusPollMs: number;
+  reconcileMs: number;
+  /** How long an unknown order may block re-hedging its quantity elsewhere. */
+  unknownWaitMs?: number;
+}
+
+const DEFAULTS: ReferenceOptions = {
+  tickMs: 1000,
+  probeIntervalMsMin: 5000,
+  probeIntervalMsMax: 60_000,
+  statusPollMs: 30_000,
+  reconcileMs: 60_000,
+};
+
+type HealthState = 'healthy' | 'down' | 'rateLimited' | 'maintenance';
+
+interface VenueState {
+  venue: PolicyVenue;
+  state: HealthState;
+  /** down: next probe time; rateLimited: Retry-After end; maintenance: next status poll. */
+  untilMs: number;
+  probeIntervalMs: number;
+  marketsLoaded: boolean;
+  /** The engine's belief of its position on this venue, in base units. */
+  positionBase: number;
+  lastReconcileMs: number;
+  /** A background probe or status poll in flight (one at a time per venue). */
+  busy: boolean;
+  /** Set after a definite rejection (e.g. margin): skip this venue for hedges until then. */
+  avoidUntilMs: number;
+}
+
+interface UnknownOrder {
+  venueId: string;
+  clientOrderId: string;
+  signedBase: number;
+  sinceMs: number;
+  /** Its quantity has been hedged elsewhere on the assumption that it did not execute. */
+  coveredElsewhere: boolean;
+}
+
+const round8 = (x: number): number => Math.round(x * 1e8) / 1e8;
+
+export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): Policy {
+  const opts: ReferenceOptions = { ...DEFAULTS, ...options };
+  let ctx: PolicyContext;
+  const venues: VenueState[] = [];
+  const unknowns: UnknownOrder[] = [];
+  let orderSeq = 0;
+  let loop: Promise<void> | undefined;
+
+  const log = (message: string, data?: Record<string, unknown>): void => ctx.log(message, data);
+
+  function usable(v: VenueState, now: number): boolean {
+    if (v.state === 'rateLimited' && now >= v.untilMs) {
+      v.state = 'healthy';
+      log(`${v.venue.id}: Retry-After elapsed, venue usable again`);
+    }
+    return v.state === 'healthy' && v.marketsLoaded && now >= v.avoidUntilMs;
+  }
+
+  function markDown(v: VenueState, reason: string): void {
+    const now = ctx.clock.now();
+    if (v.state !== 'down') {
+      v.probeIntervalMs = opts.probeIntervalMsMin;
+      log(`${v.venue.id}: marked down (${reason}); probing every ${v.probeIntervalMs / 1000} s`, { venue: v.venue.id, health: 'down' });
+    }
+    v.state = 'down';
+    v.untilMs = now + v.probeIntervalMs;
+  }
+
+  function apply(v: VenueState, meaning: ErrorMeaning, error: unknown, during: string): void {
+    const now = ctx.clock.now();
+    switch (meaning) {
+      case 'rateLimited':
+      case 'banned': {
+        const retryAfterSec = retryAfterSecFrom(v.venue.exchange) ?? 60;
+        v.state = 'rateLimited';
+        // One extra second: Retry-After is rounded to whole seconds by the venue.
+        v.untilMs = now + retryAfterSec * 1000 + 1000;
+        log(`${v.venue.id}: ${meaning === 'banned' ? 'IP banned' : 'rate limited'} on ${during}; honouring Retry-After ${retryAfterSec} s`, {
+          venue: v.venue.id,
+          health: 'rateLimited',
+          retryAfterSec,
+        });
+        return;
+      }
+      case 'maintenance':
+        v.state = 'maintenance';
+        v.untilMs = now + opts.statusPollMs;
+        log(`${v.venue.id}: in maintenance (${during}); polling status every ${opts.statusPollMs / 1000} s`, { venue: v.venue.id, health: 'maintenance' });
+        return;
+      case 'unavailable':
+      case 'unknownOutcome':
+        markDown(v, `${errorName(error)} on ${during}`);
+        return;
+      case 'clockSkew':
+        // A local clock problem, not an outage: re-sync instead of failing over.
+        v.venue.exchange.options['adjustForTimeDifference'] = true;
+        log(`${v.venue.id}: timestamp rejected on ${during}; re-syncing the clock offset`, { venue: v.venue.id });
+        void safe(() => v.venue.exchange.loadTimeDifference());
+        return;
+      case 'rejected':
+        v.avoidUntilMs = now + 30_000;
+        log(`${v.venue.id}: ${during} rejected (${errorName(error)}: ${String((error as Error)?.message ?? error).slice(0, 160)}); avoiding for 30 s`, {
+          venue: v.venue.id,
+        });
+        return;
+    }
+  }
+
+  async function loadMarkets(v: VenueState): Promise<boolean> {
+    try {
+      await v.venue.exchange.loadMarkets();
+      v.marketsLoaded = true;
+      return true;
+    } catch (error) {
+      apply(v, classifyError(error), error, 'loadMarkets');
+      return false;
+    }
+  }
+
+  async function reconcilePositions(v: VenueState): Promise<void> {
+    try {
+      const positions: any[] = await v.venue.exchange.fetchPositions([ctx.symbol]);
+      const p = positions.find((x) => x.symbol === ctx.symbol);
+      const signed = p === undefined ? 0 : (p.side === 'short' ? -1 : 1) * Number(p.contracts ?? 0) * Number(p.contractSize ?? 1);
+      if (round8(signed) !== round8(v.positionBase)) {
+        log(`${v.venue.id}: reconciled position ${v.positionBase} → ${round8(signed)} (venue truth)`, { venue: v.venue.id });
+      }
+      v.positionBase = round8(signed);
+      v.lastReconcileMs = ctx.clock.now();
+    } catch (error) {
+      apply(v, classifyError(error), error, 'fetchPositions');
+    }
+  }
+
+  /** Background: one probe or status poll per venue at a time, never blocking the hedge loop. */
+  function background(v: VenueState, now: number): void {
+    if (v.busy) return;
+    if (v.state === 'down' && now >= v.untilMs) {
+      v.busy = true;
+      void (async () => {
+        try {
+          await v.venue.exchange.fetchTime();
+          log(`${v.venue.id}: probe answered; venue recovering`, { venue: v.venue.id, health: 'healthy' });
+          v.state = 'healthy';
+          if (!v.marketsLoaded) await loadMarkets(v);
+          await resolveUnknowns(v);
+          if (v.state === 'healthy') await reconcilePositions(v);
+        } catch (error) {
+          const meaning = classifyError(error);
+          if (meaning === 'unavailable' || meaning === 'unknownOutcome') {
+            v.probeIntervalMs = Math.min(v.probeIntervalMs * 2, opts.probeIntervalMsMax);
+            v.untilMs = ctx.clock.now() + v.probeIntervalMs;
+          } else {
+            apply(v, meaning, error, 'probe');
+          }
+        } finally {
+          v.busy = false;
+        }
+      })();
+    } else if (v.state === 'maintenance' && now >= v.untilMs) {
+      v.busy = true;
+      void (async () => {
+        try {
+          const status = await v.venue.exchange.fetchStatus();
+          if (status?.status === 'ok') {
+            log(`${v.venue.id}: status ok; maintenance over`, { venue: v.venue.id, health: 'healthy' });
+            v.state = 'healthy';
+            await resolveUnknowns(v);
+            if (v.state === 'healthy') await reconcilePositions(v);
+          } else {
+            v.untilMs = ctx.clock.now() + opts.statusPollMs;
+          }
+        } catch (error) {
+          const meaning = classifyError(error);
+          if (meaning === 'maintenance') v.untilMs = ctx.clock.now() + opts.statusPollMs;
+          else apply(v, meaning, error, 'fetchStatus');
+        } finally {
+          v.busy = false;
+        }
+      })();
+    } else if (v.state === 'healthy' && v.marketsLoaded && now - v.lastReconcileMs >= opts.reconcileMs && !unknowns.some((u) => u.venueId === v.venue.id)) {
+      v.busy = true;
+      void reconcilePositions(v).finally(() => {
+        v.busy = false;
+      });
+    }
+  }
+
+  /** Looks each unknown order on this venue up by client order id; its fill then counts. */
+  async function resolveUnknowns(v: VenueState): Promise<void> {
+    for (const u of unknowns.filter((x) => x.venueId === v.venue.id)) {
+      try {
+        const order = await v.venue.exchange.fetchOrder(undefined, ctx.symbol, { origClientOrderId: u.clientOrderId });
+        const filled = Number(order.filled ?? 0) * Math.sign(u.signedBase);
+        v.positionBase = round8(v.positionBase + filled);
+        log(`${v.venue.id}: unknown order ${u.clientOrderId} resolved: ${order.status}, filled ${Math.abs(filled)}`, {
+          venue: v.venue.id,
+          clientOrderId: u.clientOrderId,
+          filledBase: filled,
+        });
+        unknowns.splice(unknowns.indexOf(u), 1);
+      } catch (error) {
+        if (errorName(error) === 'OrderNotFound') {
+          log(`${v.venue.id}: unknown order ${u.clientOrderId} resolved: never reached the venue`, { venue: v.venue.id, clientOrderId: u.clientOrderId });
+          unknowns.splice(unknowns.indexOf(u), 1);
+        } else {
+          apply(v, classifyError(error), error, 'fetchOrder');
+          return;
+        }
+      }
+    }
+  }
+
+  function unknownWaitMs(): number {
+    return opts.unknownWaitMs ?? Math.max(1000, (ctx.limits.hedgeWithinSec * 1000) / 3);
+  }
+
+  async function hedgeStep(): Promise<void> {
+    const now = ctx.clock.now();
+    const believed = venues.reduce((s, v) => s + v.positionBase, 0);
+    // Unknown orders not yet covered elsewhere still count as "maybe": wait for them (briefly).
+    const pending = unknowns.filter((u) => !u.coveredElsewhere);
+    const waiting = pending.filter((u) => now - u.sinceMs < unknownWaitMs());
+    if (waiting.length > 0) return;
+    for (const u of pending) {
+      u.coveredElsewhere = true;
+      log(`${u.venueId}: order ${u.clientOrderId} still unknown after ${unknownWaitMs() / 1000} s; hedging its ${Math.abs(u.signedBase)} elsewhere, assuming it did not execute, until reconciled`, {
+        venue: u.venueId,
+        clientOrderId: u.clientOrderId,
+      });
+    }
+    const net = round8(ctx.inventoryBase() + believed);
+    const target = venues.find((v) => usable(v, now));
+    if (target === undefined) return;
+    const market = target.venue.exchange.market(ctx.symbol);
+    const minQty = Number(market?.limits?.amount?.min ?? 0.001);
+    if (Math.abs(net) < minQty) return;
+    const side = net > 0 ? 'sell' : 'buy';
+    const amount = Number(target.venue.exchange.amountToPrecision(ctx.symbol, Math.abs(net)));
+    if (amount < minQty) return;
+    const clientOrderId = `vc-${target.venue.id}-${++orderSeq}`;
+    log(`hedging net ${net} ${market?.base ?? ''}: ${side} ${amount} on ${target.venue.id}${target !== venues[0] ? ` (primary ${venues[0]?.venue.id} ${venues[0]?.state})` : ''}`, {
+      venue: target.venue.id,
+      clientOrderId,
+      side,
+      amount,
+    });
+    const signed = side === 'buy' ? amount : -amount;
+    try {
+      const order = await target.venue.exchange.createOrder(ctx.symbol, 'market', side, amount, undefined, { clientOrderId });
+      const filled = Number(order.filled ?? 0);
+      target.positionBase = round8(target.positionBase + Math.sign(signed) * filled);
+    } catch (error) {
+      const meaning = classifyError(error);
+      if (meaning === 'unknownOutcome') {
+        unknowns.push({ venueId: target.venue.id, clientOrderId, signedBase: signed, sinceMs: ctx.clock.now(), coveredElsewhere: false });
+        log(`${target.venue.id}: order ${clientOrderId} outcome unknown (${errorName(error)}); resolving by client order id before re-hedging`, {
+          venue: target.venue.id,
+          clientOrderId,
+        });
+      }
+      apply(target, meaning, error, 'createOrder');
+    }
+  }
+
+  async function run(): Promise<void> {
+    while (!ctx.signal.aborted) {
+      const now = ctx.clock.now();
+      for (const v of venues) background(v, now);
+      await hedgeStep();
+      await ctx.clock.sleep(opts.tickMs);
+    }
+  }
+
+  return {
+    name: 'reference',
+    async start(context: PolicyContext): Promise<void> {
+      ctx = context;
+      for (const venue of ctx.venues) {
+        venues.push({
+          venue,
+          state: 'healthy',
+          untilMs: 0,
+          probeIntervalMs: opts.probeIntervalMsMin,
+          marketsLoaded: false,
+          positionBase: 0,
+          lastReconcileMs: -Infinity,
+          busy: false,
+          avoidUntilMs: 0,
+        });
+      }
+      await Promise.all(venues.map(async (v) => {
+        if (await loadMarkets(v)) await reconcilePositions(v);
+      }));
+      loop = run().catch((error: unknown) => {
+        if (!ctx.signal.aborted) ctx.reportError(error);
+      });
+    },
+    async stop(): Promise<void> {
+      // The loop ends at its next sleep once the signal is aborted; nothing to flush.
+      void loop;
+    },
+  };
+}
+
+function errorName(error: unknown): string {
+  return (error as { constructor?: { name?: string } })?.constructor?.name ?? 'Error';
+}
+
+async function safe(fn: () => Promise<unknown>): Promise<void> {
+  try {
+    await fn();
+  } catch {
+    // best effort
+  }
+}
+
+export type { ExchangeClient };

@@ -1,0 +1,284 @@
+import ccxt from 'ccxt';
+import { createBinanceUsdmDialect } from '../../mocks/binance/index.ts';
+import type { DialectFactory } from '../../mocks/types.ts';
+import { FaultSchedule, maintenance, outage, rateLimit, type Fault } from '../faults/index.ts';
+import { checkInvariants, type InvariantResult } from '../invariants/index.ts';
+import { marketSpec } from '../market/markets.ts';
+import { createPricePath } from '../market/price-path.ts';
+import { createTransport } from '../net/transport.ts';
+import type { Policy, PolicyContext, PolicyVenue } from '../redundancy/policy.ts';
+import { createReferencePolicy } from '../redundancy/reference.ts';
+import type { Scenario } from '../scenario/index.ts';
+import { createVenueEngine } from '../venue/engine.ts';
+import type { VenueEngine, VenueEvent } from '../venue/types.ts';
+import { drive } from './driver.ts';
+import { createRng } from './rng.ts';
+import { Trace } from './trace.ts';
+import { VIRTUAL_EPOCH_MS, resetVirtualClock, virtualClock, yieldRealTurn } from './virtual-clock.ts';
+
+/**
+ * One simulation run: scenario + seed in, result out. Deterministic: the same scenario and seed
+ * give the same trace, byte for byte (wall time is reported but never recorded in the trace).
+ */
+
+export type Outcome = 'passed' | 'violated' | 'interrupted';
+
+export interface RunResult {
+  scenario: string;
+  seed: number;
+  outcome: Outcome;
+  /** What the scenario says the reference engine should get. */
+  expected: { outcome: 'passed' | 'violated'; invariant?: string };
+  invariants: InvariantResult[];
+  traceHash: string;
+  simulatedMs: number;
+  wallMs: number;
+  /** Requests by venue and outcome (ok, http4xx, rateLimited, timeout, refused…). */
+  requests: Record<string, Record<string, number>>;
+  /** Requests a fault actually hit, by fault kind. */
+  faultsInjected: Record<string, number>;
+  /** Fault windows in the scenario, by kind. */
+  faultsScheduled: Record<string, number>;
+  policy: string;
+  /** Set when the run was interrupted (budget) or the policy failed. */
+  reason?: string;
+  trace: Trace;
+}
+
+export interface RunOptions {
+  /** Overrides the scenario's seed. */
+  seed?: number;
+  /** Overrides the scenario's policy. */
+  policy?: Policy;
+}
+
+/** Dialects by scenario name. A new dialect is one line here. */
+export const DIALECTS: Readonly<Record<string, DialectFactory>> = {
+  binanceusdm: createBinanceUsdmDialect,
+};
+
+export function faultsFromScenario(scenario: Scenario, startMs: number): Fault[] {
+  return scenario.faults.map((f, i) => {
+    const base = { venue: f.venue, startMs: startMs + f.atSec * 1000, durationMs: f.durationSec * 1000, id: `f${i}-${f.kind}-${f.venue}` };
+    switch (f.kind) {
+      case 'outage':
+        return outage({ ...base, mode: f.mode });
+      case 'rateLimit':
+        return rateLimit({ ...base, retryAfterSec: f.retryAfterSec, banSec: f.banSec });
+      case 'maintenance':
+        return maintenance({ ...base, announcedAheadSec: f.announcedAheadSec });
+    }
+  });
+}
+
+export async function runScenario(scenario: Scenario, options: RunOptions = {}): Promise<RunResult> {
+  const seed = options.seed ?? scenario.seed;
+  const wallStart = performance.now();
+  const clock = virtualClock();
+  const startMs = VIRTUAL_EPOCH_MS;
+  resetVirtualClock(startMs);
+  const now = (): number => Date.now();
+  const rng = createRng(seed);
+
+  // ccxt draws client order ids and nonces from Math.random: give it a seeded stream for the run.
+  const originalRandom = Math.random;
+  const ccxtRandom = rng.fork('ccxt');
+  Math.random = () => ccxtRandom.next();
+
+  const trace = new Trace({ startMs, now });
+  const durationMs = scenario.durationSec * 1000;
+  const path = createPricePath({
+    priceStart: scenario.market.priceStart,
+    volatilityAnnual: scenario.market.volatilityAnnual,
+    driftAnnual: scenario.market.driftAnnual,
+    startMs,
+    rng: rng.fork('market'),
+    jumps: scenario.market.jumps.map((j) => ({ atMs: startMs + j.atSec * 1000, pct: j.pct })),
+  });
+  const faults = new FaultSchedule(faultsFromScenario(scenario, startMs));
+  const market = marketSpec(scenario.market.symbol);
+  if (market === undefined) throw new Error(`venuechaos bug: scenario validation let through unknown symbol ${scenario.market.symbol}`);
+
+  const engines: VenueEngine[] = [];
+  const transportVenues = scenario.venues.map((v) => {
+    const engine = createVenueEngine({
+      venueId: v.id,
+      markets: [market],
+      balances: Object.fromEntries(Object.entries(v.balances).map(([asset, amount]) => [asset, String(amount)])),
+      positions: v.positions.map((p) => ({ symbol: p.symbol, size: String(p.base) })),
+      feeTakerBps: v.feeTakerBps,
+      feeMakerBps: v.feeMakerBps,
+      leverage: v.leverage,
+      midPrice: (_symbol, ms) => path.priceAt(ms),
+    });
+    engine.onEvent((event) => recordVenueEvent(trace, v.id, event));
+    engines.push(engine);
+    const factory = DIALECTS[v.dialect];
+    if (factory === undefined) throw new Error(`venuechaos bug: no dialect ${v.dialect}`);
+    const dialect = factory({
+      engine,
+      hostname: `${v.id}.venuechaos.test`,
+      now,
+      credentials: credentialsFor(v.id),
+      systemStatus: () => faults.systemStatus(v.id, now()),
+    });
+    return { id: v.id, dialect, latencyMs: v.latencyMs };
+  });
+  for (const engine of engines) {
+    for (const p of engine.positions(startMs)) {
+      if (p.size !== '0') trace.record('venue.position', { venue: engine.venueId, symbol: p.symbol, size: p.size, entryPrice: p.entryPrice });
+    }
+  }
+  const transport = createTransport({ venues: transportVenues, faults, trace, now, rng });
+
+  const policyVenues: PolicyVenue[] = transportVenues.map((v) => {
+    const ExchangeClass = (ccxt as unknown as Record<string, new (config: object) => any>)[v.dialect.ccxtId];
+    if (ExchangeClass === undefined) throw new Error(`venuechaos bug: ccxt has no exchange ${v.dialect.ccxtId}`);
+    const exchange = new ExchangeClass({
+      ...credentialsFor(v.id),
+      fetchImplementation: transport.fetch,
+      timeout: 10_000,
+    });
+    v.dialect.configureClient(exchange);
+    return { id: v.id, dialect: v.dialect.name, exchange };
+  });
+
+  // Scenario timeline: faults start/end, inventory steps, venue engine ticks.
+  for (const fault of faults.faults) {
+    const detail = { venue: fault.venue, faultId: fault.id, kind: fault.kind, ...(fault.kind === 'outage' ? { mode: fault.mode } : {}) };
+    setTimeout(() => trace.record('fault.start', detail), fault.startMs - startMs);
+    setTimeout(() => trace.record('fault.end', detail), fault.endMs - startMs);
+  }
+  const policy = options.policy ?? createReferencePolicy();
+  let inventoryBase = 0;
+  const applyInventory = (deltaBase: number): void => {
+    inventoryBase = Math.round((inventoryBase + deltaBase) * 1e12) / 1e12;
+    trace.record('inventory', { deltaBase, inventoryBase });
+    policy.onInventoryChange?.({ deltaBase, inventoryBase, timeMs: now() });
+  };
+  for (const step of scenario.inventory) {
+    if (step.atSec === 0) applyInventory(step.base);
+    else setTimeout(() => applyInventory(step.base), step.atSec * 1000);
+  }
+  const engineTick = setInterval(() => {
+    for (const engine of engines) engine.tick(now());
+  }, 1000);
+
+  // The policy runs alongside the driver: starting it needs virtual time (requests have latency).
+  const abort = new AbortController();
+  let policyFailure: string | undefined;
+  const reportError = (error: unknown): void => {
+    if (policyFailure !== undefined) return;
+    const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    policyFailure = `policy "${policy.name}" failed at virtual +${((now() - startMs) / 1000).toFixed(3)} s: ${stack}`;
+    trace.record('policy.error', { message: error instanceof Error ? error.message : String(error) });
+  };
+  const ctx: PolicyContext = {
+    symbol: market.symbol,
+    venues: policyVenues,
+    limits: { netBaseMax: scenario.limits.netBaseMax, hedgeWithinSec: scenario.limits.hedgeWithinSec },
+    clock: { now, sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) },
+    inventoryBase: () => inventoryBase,
+    log: (message, data) => trace.record('decision', { message, ...(data ?? {}) }),
+    signal: abort.signal,
+    reportError,
+  };
+  trace.record('run.start', { scenario: scenario.name, seed, policy: policy.name, venues: scenario.venues.map((v) => v.id) });
+  void Promise.resolve()
+    .then(() => policy.start(ctx))
+    .catch(reportError);
+
+  let driven;
+  try {
+    driven = await drive({
+      clock,
+      untilMs: startMs + durationMs,
+      busy: () => transport.inFlight() > 0,
+      activity: () => trace.events.length,
+      eventsMax: scenario.eventsMax,
+      stop: () => policyFailure,
+    });
+  } finally {
+    abort.abort();
+    clearInterval(engineTick);
+    try {
+      await Promise.race([Promise.resolve(policy.stop?.()), yieldRealTurn().then(yieldRealTurn)]);
+    } catch (error) {
+      reportError(error);
+    }
+    Math.random = originalRandom;
+  }
+  const simulatedMs = now() - startMs;
+  trace.record('run.end', { result: driven.kind });
+  resetVirtualClock(startMs);
+
+  const invariants = checkInvariants({
+    trace: trace.events,
+    faults,
+    startMs,
+    durationMs: simulatedMs,
+    venues: scenario.venues.map((v) => v.id),
+    limits: scenario.limits,
+  });
+  if (policyFailure !== undefined) {
+    invariants.push({ name: 'policyHealthy', passed: false, firstViolation: { tMs: simulatedMs, message: policyFailure }, numViolations: 1 });
+  }
+  const violated = invariants.some((i) => !i.passed);
+  const outcome: Outcome = driven.kind === 'interrupted' ? 'interrupted' : violated ? 'violated' : 'passed';
+
+  const faultsScheduled: Record<string, number> = {};
+  for (const f of faults.faults) faultsScheduled[f.kind] = (faultsScheduled[f.kind] ?? 0) + 1;
+
+  return {
+    scenario: scenario.name,
+    seed,
+    outcome,
+    expected: scenario.expect,
+    invariants,
+    traceHash: trace.hash(),
+    simulatedMs,
+    wallMs: Math.round(performance.now() - wallStart),
+    requests: transport.counts,
+    faultsInjected: { ...transport.faultsFired },
+    faultsScheduled,
+    policy: policy.name,
+    ...(driven.kind === 'interrupted' ? { reason: driven.reason } : policyFailure !== undefined ? { reason: policyFailure } : {}),
+    trace,
+  };
+}
+
+/** Deterministic per-venue API credentials (the mock checks signatures against them). */
+export function credentialsFor(venueId: string): { apiKey: string; secret: string } {
+  return { apiKey: `vc-${venueId}-key`, secret: `vc-${venueId}-secret` };
+}
+
+function recordVenueEvent(trace: Trace, venue: string, event: VenueEvent): void {
+  switch (event.type) {
+    case 'order': {
+      const o = event.order;
+      trace.record('venue.order', {
+        venue,
+        orderId: o.orderId,
+        clientOrderId: o.clientOrderId,
+        status: o.status,
+        side: o.side,
+        type: o.type,
+        qty: o.qty,
+        filledQty: o.filledQty,
+        reduceOnly: o.reduceOnly,
+      });
+      return;
+    }
+    case 'fill': {
+      const f = event.fill;
+      trace.record('venue.fill', { venue, tradeId: f.tradeId, orderId: f.orderId, side: f.side, qty: f.qty, price: f.price, fee: f.fee });
+      return;
+    }
+    case 'position':
+      trace.record('venue.position', { venue, symbol: event.position.symbol, size: event.position.size, entryPrice: event.position.entryPrice });
+      return;
+    case 'liquidation':
+      trace.record('venue.liquidation', { venue, symbol: event.symbol, size: event.size, price: event.price });
+      return;
+  }
+}

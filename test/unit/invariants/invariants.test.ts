@@ -1,0 +1,70 @@
+import { describe, expect, test } from 'vitest';
+import { FaultSchedule, outage, rateLimit } from '../../../src/faults/index.ts';
+import { exposureInvariant, noBanInvariant, retryAfterInvariant, type InvariantInput } from '../../../src/invariants/index.ts';
+import type { TraceEvent } from '../../../src/sim/trace.ts';
+
+let seq = 0;
+const ev = (tMs: number, type: string, data: Record<string, unknown> = {}): TraceEvent => ({ seq: seq++, tMs, type, ...data });
+
+function input(trace: TraceEvent[], faults: FaultSchedule = new FaultSchedule([])): InvariantInput {
+  return { trace, faults, startMs: 0, durationMs: 600_000, venues: ['a', 'b'], limits: { netBaseMax: 0.5, hedgeWithinSec: 30 } };
+}
+
+describe('exposure invariant', () => {
+  test('holds when a breach is hedged within hedgeWithinSec', () => {
+    const trace = [ev(0, 'inventory', { inventoryBase: 5 }), ev(20_000, 'venue.position', { venue: 'a', size: '-5' })];
+    expect(exposureInvariant.check(input(trace)).passed).toBe(true);
+  });
+
+  test('breaks when a breach lasts past hedgeWithinSec while a venue could hedge, naming when and by how much', () => {
+    const trace = [ev(0, 'inventory', { inventoryBase: 5 }), ev(40_000, 'venue.position', { venue: 'a', size: '-5' })];
+    const r = exposureInvariant.check(input(trace));
+    expect(r.passed).toBe(false);
+    expect(r.firstViolation?.tMs).toBe(30_000);
+    expect(r.firstViolation?.excess).toBeCloseTo(4.5, 12);
+  });
+
+  test('does not count time while every venue is under a scenario fault', () => {
+    const faults = new FaultSchedule([
+      outage({ venue: 'a', startMs: 0, durationMs: 100_000, mode: 'timeout' }),
+      rateLimit({ venue: 'b', startMs: 0, durationMs: 100_000, retryAfterSec: 10, banSec: 60 }),
+    ]);
+    const trace = [ev(0, 'inventory', { inventoryBase: 2 }), ev(120_000, 'venue.position', { venue: 'b', size: '-2' })];
+    expect(exposureInvariant.check(input(trace, faults)).passed).toBe(true);
+    const late = [ev(0, 'inventory', { inventoryBase: 2 }), ev(131_000, 'venue.position', { venue: 'b', size: '-2' })];
+    const r = exposureInvariant.check(input(late, faults));
+    expect(r.passed).toBe(false);
+    expect(r.firstViolation?.tMs).toBe(130_000);
+  });
+
+  test('sums positions exactly: 0.1 + 0.2 against a 0.3 inventory is flat', () => {
+    const trace = [
+      ev(0, 'inventory', { inventoryBase: 0.3 }),
+      ev(1, 'venue.position', { venue: 'a', size: '-0.1' }),
+      ev(1, 'venue.position', { venue: 'b', size: '-0.2' }),
+    ];
+    const tight = { ...input(trace), limits: { netBaseMax: 1e-12, hedgeWithinSec: 0.001 } };
+    expect(exposureInvariant.check(tight).passed).toBe(true);
+  });
+});
+
+describe('rate-limit invariants', () => {
+  test('a request inside Retry-After of a 429 breaks retryAfter; one after it does not', () => {
+    const ok = [ev(1000, 'response', { venue: 'a', status: 429, retryAfterSec: 10 }), ev(11_000, 'request', { venue: 'a', endpoint: 'GET /t' })];
+    expect(retryAfterInvariant.check(input(ok)).passed).toBe(true);
+    const early = [ev(1000, 'response', { venue: 'a', status: 429, retryAfterSec: 10 }), ev(10_999, 'request', { venue: 'a', endpoint: 'GET /t' })];
+    const r = retryAfterInvariant.check(input(early));
+    expect(r.passed).toBe(false);
+    expect(r.firstViolation?.venue).toBe('a');
+  });
+
+  test('Retry-After on one venue does not restrict another', () => {
+    const trace = [ev(1000, 'response', { venue: 'a', status: 429, retryAfterSec: 10 }), ev(2000, 'request', { venue: 'b', endpoint: 'GET /t' })];
+    expect(retryAfterInvariant.check(input(trace)).passed).toBe(true);
+  });
+
+  test('any 418 breaks noBan', () => {
+    expect(noBanInvariant.check(input([ev(1, 'response', { venue: 'a', status: 429, retryAfterSec: 1 })])).passed).toBe(true);
+    expect(noBanInvariant.check(input([ev(1, 'response', { venue: 'a', status: 418, retryAfterSec: 120 })])).passed).toBe(false);
+  });
+});
