@@ -82,7 +82,7 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
   function usable(v: VenueState, now: number): boolean {
     if (v.state === 'rateLimited' && now >= v.untilMs) {
       v.state = 'healthy';
-      log(`${v.venue.id}: Retry-After elapsed, venue usable again`);
+      log(`${v.venue.id}: Retry-After elapsed, venue usable again`, { venue: v.venue.id, health: 'healthy' });
     }
     return v.state === 'healthy' && v.marketsLoaded && now >= v.avoidUntilMs;
   }
@@ -270,7 +270,7 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
     const amount = Number(target.venue.exchange.amountToPrecision(ctx.symbol, Math.abs(net)));
     if (amount < minQty) return;
     const clientOrderId = `vc-${target.venue.id}-${++orderSeq}`;
-    log(`hedging net ${net} ${market?.base ?? ''}: ${side} ${amount} on ${target.venue.id}${target !== venues[0] ? ` (primary ${venues[0]?.venue.id} ${venues[0]?.state})` : ''}`, {
+    log(`hedging net ${net} ${market?.base ?? ''}: ${side} ${amount} on ${target.venue.id}${target !== venues[0] ? ` (primary ${venues[0]?.venue.id} is ${venues[0]?.state})` : ''}`, {
       venue: target.venue.id,
       clientOrderId,
       side,

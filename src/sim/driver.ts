@@ -86,3 +86,28 @@ export async function settle(opts: Pick<DriveOptions, 'busy' | 'activity' | 'clo
 function snapshot(opts: Pick<DriveOptions, 'activity' | 'clock'>): string {
   return `${opts.activity()}:${opts.clock.countTimers()}`;
 }
+
+/**
+ * Drives virtual time until `promise` settles (for tests and one-off calls outside a run):
+ * the same idle rule as `drive`, bounded by `timersMax`.
+ */
+export async function driveUntilSettled<T>(
+  promise: Promise<T>,
+  opts: Pick<DriveOptions, 'clock' | 'busy' | 'activity'> & { timersMax?: number; spinMax?: number },
+): Promise<T> {
+  let settled = false;
+  const tracked = promise.finally(() => {
+    settled = true;
+  });
+  tracked.catch(() => undefined);
+  const timersMax = opts.timersMax ?? 100_000;
+  for (let fired = 0; ; fired++) {
+    const quiet = await settle(opts, opts.spinMax ?? 10_000);
+    if (settled) return tracked;
+    if (!quiet) throw new Error('venuechaos: the process did not go quiet while driving a call');
+    if (fired >= timersMax || opts.clock.countTimers() === 0) {
+      throw new Error(`venuechaos: call still pending after ${fired} virtual timers (no timer left: ${opts.clock.countTimers() === 0})`);
+    }
+    opts.clock.next();
+  }
+}

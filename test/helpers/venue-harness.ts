@@ -1,0 +1,71 @@
+import ccxt from 'ccxt';
+import { createBinanceUsdmDialect } from '../../mocks/binance/index.ts';
+import { FaultSchedule, type Fault } from '../../src/faults/index.ts';
+import { DEFAULT_MARKETS } from '../../src/market/markets.ts';
+import { createTransport, type Transport } from '../../src/net/transport.ts';
+import { driveUntilSettled } from '../../src/sim/driver.ts';
+import { createRng } from '../../src/sim/rng.ts';
+import { credentialsFor } from '../../src/sim/run.ts';
+import { Trace } from '../../src/sim/trace.ts';
+import { VIRTUAL_EPOCH_MS, resetVirtualClock, virtualClock } from '../../src/sim/virtual-clock.ts';
+import { createVenueEngine } from '../../src/venue/engine.ts';
+import type { VenueEngine } from '../../src/venue/types.ts';
+
+/**
+ * One Binance USDⓈ-M venue behind the real transport, fault layer and MSW dialect, with a real
+ * ccxt `binanceusdm` client wired to it. `call` drives virtual time until the call settles.
+ */
+export interface VenueHarness {
+  exchange: any;
+  engine: VenueEngine;
+  trace: Trace;
+  transport: Transport;
+  faults: FaultSchedule;
+  startMs: number;
+  call<T>(fn: () => Promise<T>): Promise<T>;
+}
+
+export async function createVenueHarness(opts: { faults?: Fault[]; latencyMs?: number; venue?: string; price?: number; loadMarkets?: boolean } = {}): Promise<VenueHarness> {
+  const venue = opts.venue ?? 'primary';
+  resetVirtualClock(VIRTUAL_EPOCH_MS);
+  const clock = virtualClock();
+  const now = (): number => Date.now();
+  const faults = new FaultSchedule(opts.faults ?? []);
+  const engine = createVenueEngine({ venueId: venue, markets: [...DEFAULT_MARKETS], balances: { USDT: '100000' }, midPrice: () => opts.price ?? 60000 });
+  const dialect = createBinanceUsdmDialect({
+    engine,
+    hostname: `${venue}.venuechaos.test`,
+    now,
+    credentials: credentialsFor(venue),
+    systemStatus: () => faults.systemStatus(venue, now()),
+  });
+  const trace = new Trace({ startMs: VIRTUAL_EPOCH_MS, now });
+  const transport = createTransport({ venues: [{ id: venue, dialect, latencyMs: opts.latencyMs ?? 0 }], faults, trace, now, rng: createRng(1) });
+  const exchange = new ccxt.binanceusdm({ ...credentialsFor(venue), enableRateLimit: false, fetchImplementation: transport.fetch });
+  dialect.configureClient(exchange);
+  const call = <T>(fn: () => Promise<T>): Promise<T> =>
+    driveUntilSettled(fn(), { clock, busy: () => transport.inFlight() > 0, activity: () => trace.events.length });
+  if (opts.loadMarkets !== false) await call(() => exchange.loadMarkets());
+  return { exchange, engine, trace, transport, faults, startMs: VIRTUAL_EPOCH_MS, call };
+}
+
+/** The constructor-name chain of an error, child first (e.g. ["DDoSProtection", "NetworkError", …]). */
+export function classChain(error: unknown): string[] {
+  const names: string[] = [];
+  let proto = error !== null && typeof error === 'object' ? Object.getPrototypeOf(error) : undefined;
+  while (proto && proto !== Object.prototype) {
+    names.push(proto.constructor.name);
+    proto = Object.getPrototypeOf(proto);
+  }
+  return names;
+}
+
+/** Runs `fn` and returns the error it rejected with (fails the test if it resolved). */
+export async function rejectionOf(p: Promise<unknown>): Promise<Error> {
+  try {
+    await p;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected the call to fail, but it succeeded');
+}
