@@ -22,7 +22,7 @@ export interface VenueHarness {
   transport: Transport;
   faults: FaultSchedule;
   startMs: number;
-  call<T>(fn: () => Promise<T>): Promise<T>;
+  call<T = any>(fn: () => Promise<T>): Promise<T>;
 }
 
 export async function createVenueHarness(opts: { faults?: Fault[]; latencyMs?: number; venue?: string; price?: number; loadMarkets?: boolean } = {}): Promise<VenueHarness> {
