@@ -5,7 +5,7 @@ import { DEFAULT_MARKETS } from '../src/market/markets.ts';
 import { createTransport } from '../src/net/transport.ts';
 import { loadScenarioFile } from '../src/scenario/index.ts';
 import { createRng } from '../src/sim/rng.ts';
-import { credentialsFor, runScenario } from '../src/sim/run.ts';
+import { credentialsFor, prewarmClient, runScenario } from '../src/sim/run.ts';
 import { Trace } from '../src/sim/trace.ts';
 import { VIRTUAL_EPOCH_MS, resetVirtualClock } from '../src/sim/virtual-clock.ts';
 import { createVenueEngine } from '../src/venue/engine.ts';
@@ -47,6 +47,7 @@ async function requestCost(n: number): Promise<void> {
 
   const wired = new ccxt.binanceusdm({ ...credentialsFor('bench'), enableRateLimit: false, fetchImplementation: transport.fetch });
   dialect.configureClient(wired);
+  await prewarmClient(wired);
   await wired.loadMarkets();
   const serverTime = JSON.stringify({ serverTime: VIRTUAL_EPOCH_MS });
   const floor = new ccxt.binanceusdm({

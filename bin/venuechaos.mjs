@@ -6,7 +6,10 @@ import { register } from 'tsx/esm/api';
 
 register();
 await import('../src/sim/install-clock.ts');
-const { installNetworkGuard } = await import('../src/net/guard.ts');
+const { installNetworkGuard, guardCcxt } = await import('../src/net/guard.ts');
 installNetworkGuard();
+// A ccxt client created without the testbed's wiring is refused with a clear message.
+const ccxt = await import('ccxt');
+guardCcxt(ccxt.default ?? ccxt, {});
 const { main } = await import('../src/cli/main.ts');
 process.exitCode = await main(process.argv);

@@ -143,6 +143,10 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     return { id: v.id, dialect: v.dialect.name, exchange };
   });
 
+  // ccxt's first request on an instance dynamically imports optional proxy modules: real I/O the
+  // driver cannot see. Do it now, before virtual time starts moving, so it never overlaps a jump.
+  await Promise.all(policyVenues.map((v) => prewarmClient(v.exchange)));
+
   // Scenario timeline: faults start/end, inventory steps, venue engine ticks.
   for (const fault of faults.faults) {
     const detail = { venue: fault.venue, faultId: fault.id, kind: fault.kind, ...(fault.kind === 'outage' ? { mode: fault.mode } : {}) };
@@ -245,6 +249,14 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     ...(driven.kind === 'interrupted' ? { reason: driven.reason } : policyFailure !== undefined ? { reason: policyFailure } : {}),
     trace,
   };
+}
+
+/**
+ * Finishes the real-time setup ccxt does lazily on an instance's first request (optional proxy
+ * modules), so that it cannot happen while the driver is advancing virtual time.
+ */
+export async function prewarmClient(exchange: object): Promise<void> {
+  await (exchange as { loadProxyModules?: () => Promise<unknown> }).loadProxyModules?.();
 }
 
 /** Deterministic per-venue API credentials (the mock checks signatures against them). */

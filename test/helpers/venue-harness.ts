@@ -5,7 +5,7 @@ import { DEFAULT_MARKETS } from '../../src/market/markets.ts';
 import { createTransport, type Transport } from '../../src/net/transport.ts';
 import { driveUntilSettled } from '../../src/sim/driver.ts';
 import { createRng } from '../../src/sim/rng.ts';
-import { credentialsFor } from '../../src/sim/run.ts';
+import { credentialsFor, prewarmClient } from '../../src/sim/run.ts';
 import { Trace } from '../../src/sim/trace.ts';
 import { VIRTUAL_EPOCH_MS, resetVirtualClock, virtualClock } from '../../src/sim/virtual-clock.ts';
 import { createVenueEngine } from '../../src/venue/engine.ts';
@@ -43,6 +43,7 @@ export async function createVenueHarness(opts: { faults?: Fault[]; latencyMs?: n
   const transport = createTransport({ venues: [{ id: venue, dialect, latencyMs: opts.latencyMs ?? 0 }], faults, trace, now, rng: createRng(1) });
   const exchange = new ccxt.binanceusdm({ ...credentialsFor(venue), enableRateLimit: false, fetchImplementation: transport.fetch });
   dialect.configureClient(exchange);
+  await prewarmClient(exchange);
   const call = <T>(fn: () => Promise<T>): Promise<T> =>
     driveUntilSettled(fn(), { clock, busy: () => transport.inFlight() > 0, activity: () => trace.events.length });
   if (opts.loadMarkets !== false) await call(() => exchange.loadMarkets());

@@ -42,7 +42,7 @@ const scenarioArb = fc
   .chain((s) => fc.array(faultArb(s.faultyVenue), { minLength: 1, maxLength: 3 }).map((faults) => ({ ...s, faults })));
 
 describe('reference engine under random single-venue faults', () => {
-  test.prop([scenarioArb], { numRuns: 25, seed: 20261125 })('keeps exposure within limits while the other venue is up', async (s) => {
+  test.prop([scenarioArb], { numRuns: 100, seed: 20261125 })('keeps exposure within limits while the other venue is up', async (s) => {
     const doc = {
       name: 'prop-one-venue-faults',
       seed: s.seed,
