@@ -1,4 +1,4 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { basename, extname, join, relative } from 'node:path';
 import { formatScenarioErrors, loadScenarioFile } from '../scenario/index.ts';
 import { formatSummary } from '../report/text.ts';
@@ -63,7 +63,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
 function parseSeed(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) {
-    throw new CommanderError(ExitCode.usage, 'venuechaos.seed', `venuechaos: --seed expects an integer from 0 to 4294967295, found "${value}"`);
+    throw new InvalidArgumentError(`--seed expects an integer from 0 to 4294967295, found "${value}".`);
   }
   return n;
 }

@@ -1,11 +1,13 @@
 import type { MarketSpec } from '../venue/types.ts';
 
 /**
- * The markets venues list. Filters follow Binance USDⓈ-M's published ones for these contracts
- * (LOT_SIZE step 0.001, PRICE_FILTER tick 0.1 / 0.01, MIN_NOTIONAL 100 / 20).
+ * The markets every venue lists by default: linear USDT-margined perpetuals. Filters follow
+ * Binance USDⓈ-M's published ones for these contracts (LOT_SIZE step 0.001, PRICE_FILTER tick
+ * 0.1 / 0.01, MIN_NOTIONAL 100 / 20). Frozen: a scenario that needs other filters builds its own
+ * spec (`{ ...marketSpec('BTCUSDT'), notionalMin: '5' }`) instead of changing everyone's.
  */
-export const DEFAULT_MARKETS: readonly MarketSpec[] = [
-  {
+export const DEFAULT_MARKETS: readonly MarketSpec[] = Object.freeze([
+  Object.freeze<MarketSpec>({
     symbol: 'BTC/USDT:USDT',
     id: 'BTCUSDT',
     base: 'BTC',
@@ -17,8 +19,8 @@ export const DEFAULT_MARKETS: readonly MarketSpec[] = [
     qtyMax: '1000',
     priceTick: '0.1',
     notionalMin: '100',
-  },
-  {
+  }),
+  Object.freeze<MarketSpec>({
     symbol: 'ETH/USDT:USDT',
     id: 'ETHUSDT',
     base: 'ETH',
@@ -30,10 +32,10 @@ export const DEFAULT_MARKETS: readonly MarketSpec[] = [
     qtyMax: '10000',
     priceTick: '0.01',
     notionalMin: '20',
-  },
-];
+  }),
+]);
 
-/** The market spec for a unified symbol or exchange id, or undefined. */
+/** The default market spec for a unified symbol ("BTC/USDT:USDT") or exchange id ("BTCUSDT"), or undefined. */
 export function marketSpec(symbolOrId: string): MarketSpec | undefined {
   return DEFAULT_MARKETS.find((m) => m.symbol === symbolOrId || m.id === symbolOrId);
 }

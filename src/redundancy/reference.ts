@@ -56,6 +56,15 @@ interface VenueState {
   busy: boolean;
   /** Set after a definite rejection (e.g. margin): skip this venue for hedges until then. */
   avoidUntilMs: number;
+  /** Requests to one venue go one at a time (see `request`). */
+  lock: Promise<void>;
+}
+
+/** A request not sent because the venue's Retry-After had not passed when its turn came. */
+class QuietError extends Error {
+  constructor(venue: string, untilMs: number) {
+    super(`${venue}: not sent, Retry-After runs until ${untilMs}`);
+  }
 }
 
 interface UnknownOrder {
@@ -79,6 +88,35 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
 
   const log = (message: string, data?: Record<string, unknown>): void => ctx.log(message, data);
 
+  /**
+   * Every request to a venue goes through here, one at a time per venue. Concurrent requests
+   * would let one that was queued (by us or inside ccxt's throttle) leave after another's 429
+   * arrived, ignoring its Retry-After. Each request re-checks the venue's state when its turn comes.
+   */
+  async function request<T = any>(v: VenueState, fn: (exchange: PolicyVenue['exchange']) => Promise<T>): Promise<T> {
+    const previous = v.lock;
+    let release: () => void = () => undefined;
+    v.lock = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    try {
+      await previous;
+      if (v.state === 'rateLimited' && ctx.clock.now() < v.untilMs) throw new QuietError(v.venue.id, v.untilMs);
+      return await fn(v.venue.exchange);
+    } catch (error) {
+      // A 429/418 must close the venue before the next queued request gets its turn.
+      const meaning = meaningOf(error);
+      if (meaning === 'rateLimited' || meaning === 'banned') apply(v, meaning, error, 'request');
+      throw error;
+    } finally {
+      release();
+    }
+  }
+
+  function meaningOf(error: unknown): ErrorMeaning | 'quiet' {
+    return error instanceof QuietError ? 'quiet' : classifyError(error);
+  }
+
   function usable(v: VenueState, now: number): boolean {
     if (v.state === 'rateLimited' && now >= v.untilMs) {
       v.state = 'healthy';
@@ -97,15 +135,19 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
     v.untilMs = now + v.probeIntervalMs;
   }
 
-  function apply(v: VenueState, meaning: ErrorMeaning, error: unknown, during: string): void {
+  function apply(v: VenueState, meaning: ErrorMeaning | 'quiet', error: unknown, during: string): void {
     const now = ctx.clock.now();
     switch (meaning) {
+      case 'quiet':
+        return;
       case 'rateLimited':
       case 'banned': {
         const retryAfterSec = retryAfterSecFrom(v.venue.exchange) ?? 60;
-        v.state = 'rateLimited';
         // One extra second: Retry-After is rounded to whole seconds by the venue.
-        v.untilMs = now + retryAfterSec * 1000 + 1000;
+        const untilMs = now + retryAfterSec * 1000 + 1000;
+        if (v.state === 'rateLimited' && v.untilMs >= untilMs) return; // already applied by `request`
+        v.state = 'rateLimited';
+        v.untilMs = untilMs;
         log(`${v.venue.id}: ${meaning === 'banned' ? 'IP banned' : 'rate limited'} on ${during}; honouring Retry-After ${retryAfterSec} s`, {
           venue: v.venue.id,
           health: 'rateLimited',
@@ -126,7 +168,7 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
         // A local clock problem, not an outage: re-sync instead of failing over.
         v.venue.exchange.options['adjustForTimeDifference'] = true;
         log(`${v.venue.id}: timestamp rejected on ${during}; re-syncing the clock offset`, { venue: v.venue.id });
-        void safe(() => v.venue.exchange.loadTimeDifference());
+        void safe(() => request(v, (ex) => ex.loadTimeDifference()));
         return;
       case 'rejected':
         v.avoidUntilMs = now + 30_000;
@@ -139,18 +181,18 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
 
   async function loadMarkets(v: VenueState): Promise<boolean> {
     try {
-      await v.venue.exchange.loadMarkets();
+      await request<any>(v, (ex) => ex.loadMarkets());
       v.marketsLoaded = true;
       return true;
     } catch (error) {
-      apply(v, classifyError(error), error, 'loadMarkets');
+      apply(v, meaningOf(error), error, 'loadMarkets');
       return false;
     }
   }
 
   async function reconcilePositions(v: VenueState): Promise<void> {
     try {
-      const positions: any[] = await v.venue.exchange.fetchPositions([ctx.symbol]);
+      const positions: any[] = await request<any>(v, (ex) => ex.fetchPositions([ctx.symbol]));
       const p = positions.find((x) => x.symbol === ctx.symbol);
       const signed = p === undefined ? 0 : (p.side === 'short' ? -1 : 1) * Number(p.contracts ?? 0) * Number(p.contractSize ?? 1);
       if (round8(signed) !== round8(v.positionBase)) {
@@ -159,7 +201,7 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
       v.positionBase = round8(signed);
       v.lastReconcileMs = ctx.clock.now();
     } catch (error) {
-      apply(v, classifyError(error), error, 'fetchPositions');
+      apply(v, meaningOf(error), error, 'fetchPositions');
     }
   }
 
@@ -170,14 +212,14 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
       v.busy = true;
       void (async () => {
         try {
-          await v.venue.exchange.fetchTime();
+          await request<any>(v, (ex) => ex.fetchTime());
           log(`${v.venue.id}: probe answered; venue recovering`, { venue: v.venue.id, health: 'healthy' });
           v.state = 'healthy';
           if (!v.marketsLoaded) await loadMarkets(v);
           await resolveUnknowns(v);
           if (v.state === 'healthy') await reconcilePositions(v);
         } catch (error) {
-          const meaning = classifyError(error);
+          const meaning = meaningOf(error);
           if (meaning === 'unavailable' || meaning === 'unknownOutcome') {
             v.probeIntervalMs = Math.min(v.probeIntervalMs * 2, opts.probeIntervalMsMax);
             v.untilMs = ctx.clock.now() + v.probeIntervalMs;
@@ -192,7 +234,7 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
       v.busy = true;
       void (async () => {
         try {
-          const status = await v.venue.exchange.fetchStatus();
+          const status = await request<any>(v, (ex) => ex.fetchStatus());
           if (status?.status === 'ok') {
             log(`${v.venue.id}: status ok; maintenance over`, { venue: v.venue.id, health: 'healthy' });
             v.state = 'healthy';
@@ -202,7 +244,7 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
             v.untilMs = ctx.clock.now() + opts.statusPollMs;
           }
         } catch (error) {
-          const meaning = classifyError(error);
+          const meaning = meaningOf(error);
           if (meaning === 'maintenance') v.untilMs = ctx.clock.now() + opts.statusPollMs;
           else apply(v, meaning, error, 'fetchStatus');
         } finally {
@@ -221,7 +263,7 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
   async function resolveUnknowns(v: VenueState): Promise<void> {
     for (const u of unknowns.filter((x) => x.venueId === v.venue.id)) {
       try {
-        const order = await v.venue.exchange.fetchOrder(undefined, ctx.symbol, { origClientOrderId: u.clientOrderId });
+        const order = await request<any>(v, (ex) => ex.fetchOrder(undefined, ctx.symbol, { origClientOrderId: u.clientOrderId }));
         const filled = Number(order.filled ?? 0) * Math.sign(u.signedBase);
         v.positionBase = round8(v.positionBase + filled);
         log(`${v.venue.id}: unknown order ${u.clientOrderId} resolved: ${order.status}, filled ${Math.abs(filled)}`, {
@@ -235,7 +277,7 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
           log(`${v.venue.id}: unknown order ${u.clientOrderId} resolved: never reached the venue`, { venue: v.venue.id, clientOrderId: u.clientOrderId });
           unknowns.splice(unknowns.indexOf(u), 1);
         } else {
-          apply(v, classifyError(error), error, 'fetchOrder');
+          apply(v, meaningOf(error), error, 'fetchOrder');
           return;
         }
       }
@@ -278,11 +320,11 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
     });
     const signed = side === 'buy' ? amount : -amount;
     try {
-      const order = await target.venue.exchange.createOrder(ctx.symbol, 'market', side, amount, undefined, { clientOrderId });
+      const order = await request<any>(target, (ex) => ex.createOrder(ctx.symbol, 'market', side, amount, undefined, { clientOrderId }));
       const filled = Number(order.filled ?? 0);
       target.positionBase = round8(target.positionBase + Math.sign(signed) * filled);
     } catch (error) {
-      const meaning = classifyError(error);
+      const meaning = meaningOf(error);
       if (meaning === 'unknownOutcome') {
         unknowns.push({ venueId: target.venue.id, clientOrderId, signedBase: signed, sinceMs: ctx.clock.now(), coveredElsewhere: false });
         log(`${target.venue.id}: order ${clientOrderId} outcome unknown (${errorName(error)}); resolving by client order id before re-hedging`, {
@@ -318,7 +360,11 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
           lastReconcileMs: -Infinity,
           busy: false,
           avoidUntilMs: 0,
+          lock: Promise.resolve(),
         });
+        // The engine needs markets, not the currency list: with keys, binanceusdm's loadMarkets
+        // would also call two sapi endpoints, each one more request to spend from the budget.
+        venue.exchange.options['fetchCurrencies'] = false;
       }
       await Promise.all(venues.map(async (v) => {
         if (await loadMarkets(v)) await reconcilePositions(v);

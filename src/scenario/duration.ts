@@ -44,7 +44,8 @@ export function parseDuration(text: string): DurationParse {
     const unitIndex = UNIT_ORDER.indexOf(unit);
     if (unitIndex <= lastUnitIndex) return invalid('use each unit at most once: h, then m, then s, then ms');
     lastUnitIndex = unitIndex;
-    totalMs += Number(match[1]) * UNIT_MS[unit];
+    // Rounded to a nanosecond so "1.005s" is 1005 ms, not 1004.9999999999999.
+    totalMs += Math.round(Number(match[1]) * UNIT_MS[unit] * 1e6) / 1e6;
     offset = PART.lastIndex;
   }
   return { ok: true, sec: totalMs / 1000 };

@@ -1,16 +1,44 @@
-// Scenario loading: schema, parsing with positions, errors.
-export { parseScenario, loadScenarioFile, type ScenarioResult } from './load.ts';
-export { formatScenarioErrors, closest, type ScenarioError } from './errors.ts';
-export { parseDuration } from './duration.ts';
+/**
+ * Scenario files: the v0 format, loading with positions, and errors people can act on.
+ * (The fast-check arbitrary lives in ./arbitrary.ts and is not re-exported: fast-check is a
+ * dev dependency, and this barrel is imported at run time by the CLI.)
+ */
+
+// Loading
+export { loadScenarioFile, parseScenario, scenarioJsonSchema, type ScenarioResult } from './load.ts';
+
+// Errors
+export { formatScenarioError, formatScenarioErrors, SCENARIO_ERROR_CODES, type ScenarioError, type ScenarioErrorCode } from './errors.ts';
+export { closest } from './did-you-mean.ts';
+
+// Durations
+export { DURATION_FORMAT, formatDuration, parseDuration, type DurationParse } from './duration.ts';
+
+// Schema and types
 export {
-  scenarioSchema,
-  faultSchema,
-  venueSchema,
   DIALECT_NAMES,
   DIALECT_SYMBOLS,
   FAULT_KINDS,
+  FAULT_SCHEMAS,
+  OUTAGE_MODES,
+  REFERENCE_POLICY,
+  SYMBOLS,
+  faultSchema,
+  maintenanceFaultSchema,
+  outageFaultSchema,
+  rateLimitFaultSchema,
+  scenarioSchema,
+  venueSchema,
+  type Dialect,
+  type FaultKind,
+  type FaultSpec,
+  type InventoryStep,
+  type Limits,
+  type MaintenanceFaultSpec,
+  type MarketSpec,
+  type OutageFaultSpec,
+  type RateLimitFaultSpec,
   type Scenario,
   type ScenarioInput,
-  type FaultSpec,
   type VenueSpec,
 } from './schema.ts';

@@ -2,135 +2,221 @@ import { z } from 'zod';
 import { DURATION_FORMAT, parseDuration } from './duration.ts';
 
 /**
- * The scenario format, v0: one zod schema, strict (unknown keys are errors), every default
- * stated here. Units are in the names (`atSec`, `latencyMs`); `*Sec` fields also take "10m",
- * "1h30m", "90s", "500ms".
+ * The scenario format, v0: one zod schema, strict (unknown keys are errors), every default stated
+ * here. Units are in the names (`atSec`, `latencyMs`); every `*Sec` field also takes "10m",
+ * "1h30m", "90s", "500ms". Cross-field rules (venue names, windows inside the run, symbols per
+ * dialect) live in cross-checks.ts because they need the whole, already-valid document.
  */
 
-/** Dialects a venue can speak. A new dialect is one entry here (and one in src/sim/run.ts). */
-export const DIALECT_NAMES = ['binanceusdm'] as const;
-/** Symbols each dialect lists. */
-export const DIALECT_SYMBOLS: Readonly<Record<(typeof DIALECT_NAMES)[number], readonly string[]>> = {
+// ── Dialects ────────────────────────────────────────────────────────────────────────────────
+
+/** Dialects a venue can speak, with the symbols each lists. A new dialect is one line here (and its factory in src/sim/run.ts). */
+export const DIALECT_SYMBOLS = {
   binanceusdm: ['BTC/USDT:USDT', 'ETH/USDT:USDT'],
-};
+} as const satisfies Record<string, readonly string[]>;
 
-const duration = (what: string) =>
-  z.union([z.number(), z.string()]).transform((value, ctx): number => {
-    if (typeof value === 'number') return value;
-    const parsed = parseDuration(value);
-    if (!parsed.ok) {
-      ctx.addIssue({ code: 'custom', message: `${what}: ${parsed.message}`, params: { expected: DURATION_FORMAT, found: JSON.stringify(value) } });
+export type Dialect = keyof typeof DIALECT_SYMBOLS;
+/** Dialect names, in declaration order. */
+export const DIALECT_NAMES = Object.keys(DIALECT_SYMBOLS) as [Dialect, ...Dialect[]];
+/** Every symbol some dialect lists (v0: the linear perps BTC/USDT:USDT and ETH/USDT:USDT). */
+export const SYMBOLS: readonly string[] = [...new Set(Object.values(DIALECT_SYMBOLS).flat())];
+/** `market.symbol` when the file leaves it out. */
+export const SYMBOL_DEFAULT = 'BTC/USDT:USDT';
+
+// ── Field notes for error messages ──────────────────────────────────────────────────────────
+
+/** What the error reporter says a field expects, and the noun for a union's members ("fault"). */
+export interface FieldNote {
+  expected?: string;
+  noun?: string;
+}
+/** Notes keyed by schema instance; read by issues.ts when it turns zod issues into ScenarioErrors. */
+export const fieldNotes = z.registry<FieldNote>();
+
+function noted<T extends z.ZodType>(schema: T, note: FieldNote): T {
+  fieldNotes.add(schema, note);
+  return schema;
+}
+
+// ── Durations ───────────────────────────────────────────────────────────────────────────────
+
+function duration(bound: z.ZodNumber) {
+  const input = noted(z.union([z.number(), z.string()]), { expected: `a duration: ${DURATION_FORMAT}` });
+  return input
+    .transform((value, ctx): number => {
+      if (typeof value === 'number') return value;
+      const parsed = parseDuration(value);
+      if (parsed.ok) return parsed.sec;
+      ctx.issues.push({ code: 'custom', input: value, message: parsed.message, params: { vcCode: 'VC_SCENARIO_DURATION', expected: DURATION_FORMAT, hint: parsed.hint } });
       return z.NEVER;
-    }
-    return parsed.sec;
-  });
+    })
+    .pipe(bound);
+}
+/** A duration in seconds, > 0 (number or "10m"-style string). */
+export const durationSecPositive = () => duration(z.number().positive());
+/** A duration in seconds, >= 0 (number or "10m"-style string). */
+export const durationSecNonNegative = () => duration(z.number().nonnegative());
 
-const positiveDuration = (what: string) =>
-  duration(what).refine((s) => s > 0, { message: `${what} must be greater than 0`, params: { expected: 'a duration > 0' } });
-const nonNegativeDuration = (what: string) =>
-  duration(what).refine((s) => s >= 0, { message: `${what} must be 0 or more`, params: { expected: 'a duration ≥ 0' } });
+// ── Small pieces ────────────────────────────────────────────────────────────────────────────
 
-const venueId = z.string().regex(/^[a-z][a-z0-9-]*$/, { message: 'venue ids are lower-case letters, digits and dashes, starting with a letter' });
+/** Scenario names: kebab-case. */
+export const NAME_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
+/** Venue ids: lower-case, starting with a letter. */
+export const VENUE_ID_PATTERN = /^[a-z][a-z0-9-]*$/;
+const ASSET_PATTERN = /^[A-Z][A-Z0-9]*$/;
+const POLICY_PATH_PATTERN = /^(?![/\\])(?![A-Za-z]:)(?![A-Za-z][A-Za-z0-9+.-]*:\/\/)\S+\.(?:ts|js|mjs)$/;
+/** The policy venuechaos ships. */
+export const REFERENCE_POLICY = 'reference';
 
-const faultWindow = {
-  venue: venueId,
-  atSec: nonNegativeDuration('atSec'),
-  durationSec: positiveDuration('durationSec'),
-};
+const nameSchema = noted(z.string().regex(NAME_PATTERN), { expected: 'kebab-case: lower-case letters, digits and "-", e.g. "primary-outage"' });
+const venueIdSchema = noted(z.string().regex(VENUE_ID_PATTERN), { expected: 'lower-case letters, digits and "-", starting with a letter, e.g. "backup-a"' });
+const assetSchema = noted(z.string().regex(ASSET_PATTERN), { expected: 'an upper-case asset code, e.g. "USDT"' });
 
-export const outageFaultSchema = z.strictObject({
-  ...faultWindow,
-  kind: z.literal('outage'),
-  mode: z.enum(['refused', 'reset', 'timeout', 'http5xx']).default('timeout'),
+/** "reference" (the shipped engine) or a relative path to a user policy module. */
+export const policySchema = noted(z.union([z.literal(REFERENCE_POLICY), z.string().regex(POLICY_PATH_PATTERN)]), {
+  expected: '"reference", or a relative path to a policy module ending in .ts, .js or .mjs (e.g. "./policies/mine.ts")',
 });
 
-export const rateLimitFaultSchema = z.strictObject({
-  ...faultWindow,
-  kind: z.literal('rateLimit'),
-  retryAfterSec: positiveDuration('retryAfterSec').default(10),
-  banSec: positiveDuration('banSec').default(120),
+// ── Market ──────────────────────────────────────────────────────────────────────────────────
+
+/** A step in the mid price at `atSec`. */
+export const jumpSchema = z.strictObject({
+  atSec: durationSecNonNegative(),
+  /** Percent move of the mid price at `atSec` (−100 would take the price to zero). */
+  pct: z.number().gt(-100),
 });
 
-export const maintenanceFaultSchema = z.strictObject({
-  ...faultWindow,
-  kind: z.literal('maintenance'),
-  announcedAheadSec: nonNegativeDuration('announcedAheadSec').default(0),
+/** The one market a run trades, and how its mid price moves. */
+export const marketSchema = z.strictObject({
+  symbol: z.string().min(1).default(SYMBOL_DEFAULT),
+  priceStart: z.number().positive(),
+  volatilityAnnual: z.number().nonnegative().default(0.5),
+  driftAnnual: z.number().default(0),
+  jumps: z.array(jumpSchema).default(() => []),
 });
 
-export const FAULT_KINDS = ['outage', 'rateLimit', 'maintenance'] as const;
+// ── Venues ──────────────────────────────────────────────────────────────────────────────────
 
-export const faultSchema = z.discriminatedUnion('kind', [outageFaultSchema, rateLimitFaultSchema, maintenanceFaultSchema]);
+/** A position a venue holds when the run starts. */
+export const positionSchema = z.strictObject({
+  symbol: z.string().min(1),
+  /** Signed size in base units (negative = short). */
+  base: z.number(),
+});
 
+/** One mock exchange instance: its dialect, starting account and network latency. */
 export const venueSchema = z.strictObject({
-  id: venueId,
+  id: venueIdSchema,
   dialect: z.enum(DIALECT_NAMES),
-  balances: z.record(z.string(), z.number().nonnegative()).default({ USDT: 100_000 }),
-  positions: z.array(z.strictObject({ symbol: z.string(), base: z.number() })).default([]),
+  balances: z.record(assetSchema, z.number().nonnegative()).default(() => ({ USDT: 100_000 })),
+  positions: z.array(positionSchema).default(() => []),
   feeTakerBps: z.number().nonnegative().default(4),
+  /** May be negative (a maker rebate). */
   feeMakerBps: z.number().default(2),
-  leverage: z.number().int().min(1).max(125).default(10),
+  leverage: z.int().min(1).max(125).default(10),
   latencyMs: z.number().nonnegative().default(5),
 });
 
-export const scenarioSchema = z.strictObject({
-  name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { message: 'names are kebab-case: lower-case letters, digits and dashes' }),
-  description: z.string().default(''),
-  sources: z.array(z.string().url()).default([]),
-  seed: z.number().int().min(0).max(0xffffffff),
-  durationSec: positiveDuration('durationSec'),
-  market: z.strictObject({
-    symbol: z.string().default('BTC/USDT:USDT'),
-    priceStart: z.number().positive(),
-    volatilityAnnual: z.number().nonnegative().default(0.5),
-    driftAnnual: z.number().default(0),
-    jumps: z.array(z.strictObject({ atSec: nonNegativeDuration('atSec'), pct: z.number().gt(-100) })).default([]),
-  }),
-  venues: z.array(venueSchema).min(1),
-  inventory: z.array(z.strictObject({ atSec: nonNegativeDuration('atSec'), base: z.number() })).default([]),
-  limits: z.strictObject({
-    netBaseMax: z.number().positive(),
-    hedgeWithinSec: positiveDuration('hedgeWithinSec'),
-  }),
-  faults: z.array(faultSchema).default([]),
-  policy: z
-    .string()
-    .refine((p) => p === 'reference' || /\.(ts|js|mjs)$/.test(p), { message: 'policy is "reference" or a path to a .ts/.js/.mjs module' })
-    .default('reference'),
-  expect: z
-    .strictObject({
-      outcome: z.enum(['passed', 'violated']).default('passed'),
-      invariant: z.string().optional(),
-    })
-    .default({ outcome: 'passed' }),
-  eventsMax: z.number().int().positive().default(2_000_000),
+// ── Inventory and limits ────────────────────────────────────────────────────────────────────
+
+/** A change in the exposure the desk must hedge, at `atSec`. */
+export const inventoryStepSchema = z.strictObject({
+  atSec: durationSecNonNegative(),
+  /** Exposure delta in base units. */
+  base: z.number(),
 });
 
-/** A loaded scenario: defaults applied, durations in seconds. */
+/** What the policy under test must keep to: net exposure and how fast it hedges. */
+export const limitsSchema = z.strictObject({
+  netBaseMax: z.number().positive(),
+  hedgeWithinSec: durationSecPositive(),
+});
+
+// ── Faults: one small schema per kind; a new kind is one const plus one entry in FAULT_SCHEMAS ─
+
+/** Shared by every kind: the window on one venue, relative to the run's start. */
+const faultWindow = {
+  atSec: durationSecNonNegative(),
+  durationSec: durationSecPositive(),
+};
+
+/** How a venue fails during an outage: connection refused, reset, no answer (timeout) or 5xx. */
+export const OUTAGE_MODES = ['refused', 'reset', 'timeout', 'http5xx'] as const;
+
+/** The venue does not answer properly for the window. */
+export const outageFaultSchema = z.strictObject({
+  venue: venueIdSchema,
+  kind: z.literal('outage'),
+  ...faultWindow,
+  mode: z.enum(OUTAGE_MODES).default('timeout'),
+});
+
+/** The venue answers 429 with `Retry-After`; ignoring it escalates to a ban for `banSec`. */
+export const rateLimitFaultSchema = z.strictObject({
+  venue: venueIdSchema,
+  kind: z.literal('rateLimit'),
+  ...faultWindow,
+  retryAfterSec: durationSecPositive().default(10),
+  banSec: durationSecPositive().default(120),
+});
+
+/** The venue announces maintenance and refuses trading for the window. */
+export const maintenanceFaultSchema = z.strictObject({
+  venue: venueIdSchema,
+  kind: z.literal('maintenance'),
+  ...faultWindow,
+  announcedAheadSec: durationSecNonNegative().default(0),
+});
+
+/** Every fault kind's schema; the discriminated union is built from this list. */
+export const FAULT_SCHEMAS = [outageFaultSchema, rateLimitFaultSchema, maintenanceFaultSchema] as const;
+/** Fault kind names, from FAULT_SCHEMAS. */
+export const FAULT_KINDS = FAULT_SCHEMAS.map((s) => s.shape.kind.value) as [FaultKind, ...FaultKind[]];
+
+/** Any fault, by `kind`. */
+export const faultSchema = noted(z.discriminatedUnion('kind', FAULT_SCHEMAS), { noun: 'fault' });
+
+// ── Expectations and the whole scenario ─────────────────────────────────────────────────────
+
+/** How the run should end for the reference engine. */
+export const expectSchema = z
+  .strictObject({
+    outcome: z.enum(['passed', 'violated']).default('passed'),
+    /** Name of the invariant expected to break, when `outcome` is "violated". */
+    invariant: z.string().min(1).optional(),
+  })
+  .default(() => ({ outcome: 'passed' as const }));
+
+/** A whole scenario file. Parse text with `parseScenario`, which adds positions and the cross-field checks. */
+export const scenarioSchema = z.strictObject({
+  name: nameSchema,
+  description: z.string().default(''),
+  sources: z.array(z.url()).optional(),
+  seed: z.int().min(0).max(0xffff_ffff),
+  durationSec: durationSecPositive(),
+  market: marketSchema,
+  venues: z.array(venueSchema).min(1),
+  inventory: z.array(inventoryStepSchema).default(() => []),
+  limits: limitsSchema,
+  faults: z.array(faultSchema).default(() => []),
+  policy: policySchema.default(REFERENCE_POLICY),
+  expect: expectSchema,
+  /** Event budget; running out makes the outcome "interrupted". */
+  eventsMax: z.int().positive().default(2_000_000),
+});
+
+// ── Types ───────────────────────────────────────────────────────────────────────────────────
+
+/** A loaded scenario: every default applied, every duration in seconds. */
 export type Scenario = z.output<typeof scenarioSchema>;
-/** What a file may say (durations as numbers or strings, defaults optional). */
+/** What a file may say (durations as numbers or strings, defaulted fields optional). */
 export type ScenarioInput = z.input<typeof scenarioSchema>;
 export type FaultSpec = z.output<typeof faultSchema>;
+export type FaultKind = z.output<(typeof FAULT_SCHEMAS)[number]>['kind'];
+export type OutageFaultSpec = z.output<typeof outageFaultSchema>;
+export type RateLimitFaultSpec = z.output<typeof rateLimitFaultSchema>;
+export type MaintenanceFaultSpec = z.output<typeof maintenanceFaultSchema>;
 export type VenueSpec = z.output<typeof venueSchema>;
-
-/** Keys allowed at each object path, for "did you mean" hints. */
-export function allowedKeys(path: readonly (string | number)[]): string[] {
-  const p = path.filter((x) => typeof x === 'string');
-  const top = Object.keys(scenarioSchema.shape);
-  if (p.length === 0) return top;
-  switch (p[0]) {
-    case 'market':
-      return p.length === 1 ? ['symbol', 'priceStart', 'volatilityAnnual', 'driftAnnual', 'jumps'] : ['atSec', 'pct'];
-    case 'venues':
-      return p.length === 1 ? Object.keys(venueSchema.shape) : ['symbol', 'base'];
-    case 'inventory':
-      return ['atSec', 'base'];
-    case 'limits':
-      return ['netBaseMax', 'hedgeWithinSec'];
-    case 'expect':
-      return ['outcome', 'invariant'];
-    case 'faults':
-      return [...new Set([...Object.keys(outageFaultSchema.shape), ...Object.keys(rateLimitFaultSchema.shape), ...Object.keys(maintenanceFaultSchema.shape)])];
-    default:
-      return top;
-  }
-}
+export type MarketSpec = z.output<typeof marketSchema>;
+export type InventoryStep = z.output<typeof inventoryStepSchema>;
+export type Limits = z.output<typeof limitsSchema>;

@@ -6,9 +6,12 @@ import type {
   MarketSpec,
   Order,
   OrderRef,
+  OrderStatus,
   PlaceOrderRequest,
   Position,
+  Side,
   Ticker,
+  TimeInForce,
   VenueEngine,
   VenueEngineOptions,
   VenueEvent,
@@ -17,168 +20,206 @@ import type {
 } from './types.ts';
 
 /**
- * The exchange-agnostic venue engine: one account on one venue, linear USDT-margined perps,
- * cross margin. Ground truth for the invariants. Pure and exact (bigint fixed-point); time is
- * passed in.
+ * Creates the exchange-agnostic venue engine: one account on one venue trading linear
+ * USDT-margined perpetuals in cross margin. Its state is the ground truth the invariants check,
+ * so it is exact (bigint fixed-point, see `decimal.ts`), deterministic (ids are counters, time is
+ * passed in) and pure (no I/O, no clock, no randomness).
  *
- * Simplifications (documented, deliberate at this stage):
- * - the synthetic book is rebuilt around the mid on every request and never depleted by our own
- *   fills (the desk is small next to the market);
- * - resting limit orders fill completely, at their price, as maker, once the mid crosses them;
- * - client order ids must be unique among *open* orders (Binance USDⓈ-M's rule); a finished
- *   order's id can be reused, exactly as on the real venue;
- * - a reduce-only order larger than the position is rejected rather than clipped;
- * - the liquidation price is the cross-margin price at which margin balance meets maintenance
- *   margin, for the single position on the account.
+ * Model, and the simplifications it makes on purpose:
+ * - **Mid and book.** The mid is `midPrice(symbol, nowMs)` rounded to the price tick, half to
+ *   even. The synthetic book is rebuilt around it on every call: best bid/ask at mid ∓ spread/2
+ *   rounded *outward* to the tick (so the spread is never narrower than asked), each further level
+ *   `levelStepBps` of the mid further out, `levelQty` per level. Our own fills never deplete it:
+ *   the desk is small next to the market.
+ * - **Taking.** Market orders (and the marketable part of limit orders) walk the book level by
+ *   level, one fill per level, as taker. What the book's depth (or the limit price) cannot fill
+ *   expires (market, IOC) or rests (GTC). FOK that cannot fill completely expires with nothing
+ *   filled, as on Binance. Post-only (GTX) that would take is rejected (`postOnlyWouldTake`).
+ * - **Resting.** A resting limit order fills completely, at its own price, as maker, in the first
+ *   `tick` at which the mid has reached it (buy: mid ≤ price; sell: mid ≥ price).
+ * - **Client order ids** are unique per venue for its whole life, not only among open orders
+ *   (stricter than Binance USDⓈ-M): a retry of an order whose acknowledgement was lost must never
+ *   trade twice, and a market order is never open long enough for an open-only rule to catch it.
+ * - **Reduce-only** orders must shrink an existing position and must not be larger than it
+ *   (rejected rather than clipped). A resting reduce-only order that no longer reduces when the
+ *   price reaches it expires instead of filling.
+ * - **Margin.** Initial margin = |notional| / leverage at the mid; resting non-reduce-only orders
+ *   reserve remaining qty × limit price / leverage. An order is accepted when the initial margin of
+ *   the position *increase* it can cause (valued at its limit price, or the mid for market orders)
+ *   fits in `available`. Fees are not reserved.
+ * - **Liquidation.** In `tick`, when an asset's margin balance falls below its maintenance margin,
+ *   every position settled in it is closed at the mid by a venue-generated market order
+ *   (`clientOrderId` `autoclose-<orderId>`, no fee) and a `liquidation` event is emitted; the
+ *   account's open orders in those symbols are canceled. A deficit beyond the wallet is absorbed
+ *   by the venue (insurance fund): the wallet is floored at 0.
+ * - **Liquidation price** (reported, not used for triggering) is the mid at which this position
+ *   alone would trigger liquidation, other positions held at their current PnL and maintenance
+ *   margin: solve `W' + s·(P − entry) = |s|·P·mmr` for P, where W' = wallet + other positions'
+ *   unrealized PnL − their maintenance margin. Rounded to the tick (half even); "0" when no price
+ *   above zero liquidates.
+ * - **Rounding.** Entry prices and average prices: half even at 12 digits. Realized PnL: half even
+ *   at 12 digits. Fees: half up at 12 digits. Margins: half even at 12 digits.
+ *
+ * @example
+ * const venue = createVenueEngine({ venueId: 'a', markets: [...DEFAULT_MARKETS], balances: { USDT: '100000' }, midPrice: () => 60000 });
+ * venue.placeOrder({ symbol: 'BTC/USDT:USDT', side: 'buy', type: 'market', qty: '0.01', clientOrderId: 'c1', nowMs: 0 });
+ * venue.positions(0)[0]?.size; // "0.01"
  */
-
-interface PositionState {
-  size: D.Fixed;
-  entry: D.Fixed;
-  updatedMs: number;
-}
-
-interface OrderState {
-  orderId: string;
-  clientOrderId: string;
-  market: MarketSpec;
-  side: 'buy' | 'sell';
-  type: 'market' | 'limit';
-  timeInForce: 'GTC' | 'IOC' | 'FOK' | 'GTX';
-  reduceOnly: boolean;
-  price: D.Fixed | undefined;
-  qty: D.Fixed;
-  filled: D.Fixed;
-  cumQuote: D.Fixed;
-  status: Order['status'];
-  createdMs: number;
-  updatedMs: number;
-}
-
-interface Level {
-  price: D.Fixed;
-  qty: D.Fixed;
-}
-
-const BPS = 10_000n;
-
 export function createVenueEngine(opts: VenueEngineOptions): VenueEngine {
-  const markets = opts.markets.map((m) => ({ ...m }));
-  const bySymbolOrId = new Map<string, MarketSpec>();
+  const markets: MarketSpec[] = opts.markets.map((m) => ({ ...m }));
+  const specs = new Map<string, MarketState>();
   for (const m of markets) {
-    bySymbolOrId.set(m.symbol, m);
-    bySymbolOrId.set(m.id, m);
+    const state = marketState(m);
+    specs.set(m.symbol, state);
+    specs.set(m.id, state);
   }
-  const feeTakerBps = BigInt(Math.round((opts.feeTakerBps ?? 4) * 100));
-  const feeMakerBps = BigInt(Math.round((opts.feeMakerBps ?? 2) * 100));
-  const leverage = opts.leverage ?? 10;
-  const mmr = D.fromNumber(opts.maintenanceMarginRate ?? 0.004);
-  const book = {
-    spreadBps: opts.book?.spreadBps ?? 1,
-    levels: opts.book?.levels ?? 20,
-    levelQty: D.parse(opts.book?.levelQty ?? '2'),
-    levelStepBps: opts.book?.levelStepBps ?? 1,
-  };
-
+  const config = engineConfig(opts);
   const wallet = new Map<string, D.Fixed>();
   for (const [asset, amount] of Object.entries(opts.balances)) wallet.set(asset, D.parse(amount));
-  const positions = new Map<string, PositionState>();
-  const orders = new Map<string, OrderState>();
-  const openByClientId = new Map<string, OrderState>();
-  const lastByClientId = new Map<string, OrderState>();
-  const fills = new Map<string, Fill[]>();
+  const positionsBySymbol = new Map<string, PositionState>();
+  const ordersById = new Map<string, OrderState>();
+  const ordersByClientId = new Map<string, OrderState>();
+  /** Open orders in placement order (a Map keeps insertion order, which is orderId order). */
+  const openOrders = new Map<string, OrderState>();
+  const fillsBySymbol = new Map<string, Fill[]>();
   const listeners: Array<(event: VenueEvent) => void> = [];
-  let nextOrderId = 1;
-  let nextTradeId = 1;
+  let orderIdLast = 0;
+  let tradeIdLast = 0;
+  let tickMsLast = -Infinity;
 
   const emit = (event: VenueEvent): void => {
-    for (const listener of listeners) listener(event);
+    for (const listener of [...listeners]) listener(event);
   };
 
-  const mark = (m: MarketSpec, nowMs: number): D.Fixed => {
-    const tick = D.parse(m.priceTick);
-    const p = D.roundToStep(D.fromNumber(opts.midPrice(m.symbol, nowMs)), tick);
-    return p > 0n ? p : tick;
+  const mid = (s: MarketState, nowMs: number): D.Fixed => {
+    const raw = opts.midPrice(s.spec.symbol, nowMs);
+    if (!Number.isFinite(raw)) throw new Error(`venuechaos bug: midPrice(${s.spec.symbol}, ${nowMs}) returned ${raw}`);
+    // A path can only reach 0 through a −100 % jump; one tick keeps every division defined.
+    return D.max(D.fromNumber(raw, { step: s.tick, rounding: 'halfEven' }), s.tick);
   };
 
   for (const p of opts.positions ?? []) {
-    const m = bySymbolOrId.get(p.symbol);
-    if (m === undefined) throw new Error(`venuechaos bug: starting position in unknown symbol ${p.symbol}`);
-    positions.set(m.symbol, { size: D.parse(p.size), entry: mark(m, 0), updatedMs: 0 });
-  }
-
-  function levels(m: MarketSpec, nowMs: number, depth: number): { bids: Level[]; asks: Level[] } {
-    const tick = D.parse(m.priceTick);
-    const mid = mark(m, nowMs);
-    const half = (mid * BigInt(Math.round(book.spreadBps * 100))) / (2n * BPS * 100n);
-    let bestBid = D.floorToStep(mid - half, tick);
-    let bestAsk = D.floorToStep(mid + half, tick);
-    if (bestAsk < mid + half) bestAsk += tick;
-    if (bestAsk <= bestBid) bestAsk = bestBid + tick;
-    if (bestBid <= 0n) bestBid = tick;
-    let step = D.floorToStep((mid * BigInt(Math.round(book.levelStepBps * 100))) / (BPS * 100n), tick);
-    if (step < tick) step = tick;
-    const n = Math.min(depth, book.levels);
-    const bids: Level[] = [];
-    const asks: Level[] = [];
-    for (let i = 0; i < n; i++) {
-      const bid = bestBid - step * BigInt(i);
-      if (bid > 0n) bids.push({ price: bid, qty: book.levelQty });
-      asks.push({ price: bestAsk + step * BigInt(i), qty: book.levelQty });
-    }
-    return { bids, asks };
+    const s = specs.get(p.symbol);
+    if (s === undefined) throw new Error(`venuechaos bug: starting position in unknown symbol ${p.symbol}`);
+    // The engine has no start time; the price path answers its starting price for times before its start.
+    positionsBySymbol.set(s.spec.symbol, { size: D.parse(p.size), entry: mid(s, 0), updatedMs: 0 });
   }
 
   function positionOf(symbol: string): PositionState {
-    let p = positions.get(symbol);
+    let p = positionsBySymbol.get(symbol);
     if (p === undefined) {
       p = { size: 0n, entry: 0n, updatedMs: 0 };
-      positions.set(symbol, p);
+      positionsBySymbol.set(symbol, p);
     }
     return p;
   }
 
-  function unrealized(m: MarketSpec, p: PositionState, nowMs: number): D.Fixed {
-    return p.size === 0n ? 0n : D.mul(p.size, mark(m, nowMs) - p.entry);
+  function sizeOf(symbol: string): D.Fixed {
+    return positionsBySymbol.get(symbol)?.size ?? 0n;
   }
 
-  function openOrderMargin(settle: string): D.Fixed {
-    let im = 0n;
-    for (const o of openByClientId.values()) {
-      if (o.market.settle !== settle || o.reduceOnly || o.price === undefined) continue;
-      im += D.mul(o.qty - o.filled, o.price) / BigInt(leverage);
+  // ---- book -------------------------------------------------------------------------------------
+
+  function ladder(s: MarketState, nowMs: number, depth: number): { bids: Level[]; asks: Level[] } {
+    const m = mid(s, nowMs);
+    const n = Math.max(0, Math.min(Math.floor(depth), config.bookLevels));
+    const bids: Level[] = [];
+    const asks: Level[] = [];
+    for (let i = 0; i < n; i++) {
+      // exact distance from the mid, then outward to the tick
+      const distance = D.mulRatio(m, config.spreadBps + 2n * config.levelStepBps * BigInt(i), 2n * BPS_DENOMINATOR);
+      let bid = D.roundToStep(m - distance, s.tick, 'floor');
+      let ask = D.roundToStep(m + distance, s.tick, 'ceil');
+      const prevBid = bids[i - 1]?.price;
+      const prevAsk = asks[i - 1]?.price;
+      if (prevBid !== undefined && bid >= prevBid) bid = prevBid - s.tick;
+      if (prevAsk !== undefined && ask <= prevAsk) ask = prevAsk + s.tick;
+      if (i === 0 && ask <= bid) ask = bid + s.tick;
+      if (bid > 0n) bids.push({ price: bid, qty: config.levelQty });
+      asks.push({ price: ask, qty: config.levelQty });
     }
-    return im;
+    return { bids, asks };
   }
 
-  function accountFor(settle: string, nowMs: number) {
-    let upnl = 0n;
-    let im = 0n;
+  /** What taking up to `qty` (and up to `limit`, if any) would fill, level by level. */
+  function takeable(s: MarketState, side: Side, qty: D.Fixed, limit: D.Fixed | undefined, nowMs: number): Level[] {
+    const book = ladder(s, nowMs, config.bookLevels);
+    const levels = side === 'buy' ? book.asks : book.bids;
+    const out: Level[] = [];
+    let remaining = qty;
+    for (const level of levels) {
+      if (remaining === 0n) break;
+      if (limit !== undefined && (side === 'buy' ? level.price > limit : level.price < limit)) break;
+      const q = D.min(remaining, level.qty);
+      out.push({ price: level.price, qty: q });
+      remaining -= q;
+    }
+    return out;
+  }
+
+  // ---- account ----------------------------------------------------------------------------------
+
+  function positionFigures(s: MarketState, p: PositionState, nowMs: number) {
+    const mark = mid(s, nowMs);
+    const notional = D.mul(p.size, mark);
+    const absNotional = D.abs(notional);
+    return {
+      mark,
+      notional,
+      unrealized: p.size === 0n ? 0n : D.mul(p.size, mark - p.entry),
+      initialMargin: D.div(absNotional, config.leverage),
+      maintenanceMargin: D.mul(absNotional, config.mmr),
+    };
+  }
+
+  function account(settle: string, nowMs: number) {
+    let unrealized = 0n;
+    let positionIm = 0n;
     let mm = 0n;
-    for (const m of markets) {
-      if (m.settle !== settle) continue;
-      const p = positions.get(m.symbol);
+    for (const s of uniqueStates()) {
+      if (s.spec.settle !== settle) continue;
+      const p = positionsBySymbol.get(s.spec.symbol);
       if (p === undefined || p.size === 0n) continue;
-      const notional = D.abs(D.mul(p.size, mark(m, nowMs)));
-      upnl += unrealized(m, p, nowMs);
-      im += notional / BigInt(leverage);
-      mm += D.mul(notional, mmr);
+      const f = positionFigures(s, p, nowMs);
+      unrealized += f.unrealized;
+      positionIm += f.initialMargin;
+      mm += f.maintenanceMargin;
+    }
+    let orderIm = 0n;
+    for (const o of openOrders.values()) {
+      if (o.spec.spec.settle !== settle || o.reduceOnly || o.price === undefined) continue;
+      orderIm += D.div(D.mul(o.qty - o.filled, o.price), config.leverage);
     }
     const w = wallet.get(settle) ?? 0n;
-    const orderIm = openOrderMargin(settle);
-    const marginBalance = w + upnl;
-    return { wallet: w, upnl, im: im + orderIm, positionIm: im, mm, marginBalance, available: D.max(0n, marginBalance - im - orderIm) };
+    const marginBalance = w + unrealized;
+    const im = positionIm + orderIm;
+    return { wallet: w, unrealized, marginBalance, im, mm, available: D.max(0n, marginBalance - im) };
   }
 
-  function reject(reason: VenueRejection, message: string): { ok: false; reason: VenueRejection; message: string } {
-    return { ok: false, reason, message };
+  function liquidationPrice(s: MarketState, p: PositionState, nowMs: number): D.Fixed {
+    if (p.size === 0n) return 0n;
+    let others = wallet.get(s.spec.settle) ?? 0n;
+    for (const o of uniqueStates()) {
+      if (o === s || o.spec.settle !== s.spec.settle) continue;
+      const q = positionsBySymbol.get(o.spec.symbol);
+      if (q === undefined || q.size === 0n) continue;
+      const f = positionFigures(o, q, nowMs);
+      others += f.unrealized - f.maintenanceMargin;
+    }
+    const factor = p.size > 0n ? D.ONE - config.mmr : D.ONE + config.mmr;
+    const denominator = D.mul(p.size, factor);
+    if (denominator === 0n) return 0n;
+    const price = D.div(D.mul(p.size, p.entry) - others, denominator);
+    return price > 0n ? D.roundToStep(price, s.tick, 'halfEven') : 0n;
   }
 
-  function snapshotOrder(o: OrderState): Order {
+  // ---- views ------------------------------------------------------------------------------------
+
+  function orderView(o: OrderState): Order {
     return {
       orderId: o.orderId,
       clientOrderId: o.clientOrderId,
-      symbol: o.market.symbol,
+      symbol: o.spec.spec.symbol,
       side: o.side,
       type: o.type,
       timeInForce: o.timeInForce,
@@ -186,7 +227,7 @@ export function createVenueEngine(opts: VenueEngineOptions): VenueEngine {
       ...(o.price !== undefined ? { price: D.format(o.price) } : {}),
       qty: D.format(o.qty),
       filledQty: D.format(o.filled),
-      avgPrice: o.filled === 0n ? '0' : D.format(D.roundToStep(D.div(o.cumQuote, o.filled), D.parse(o.market.priceTick) / 100n || 1n)),
+      avgPrice: o.filled === 0n ? '0' : D.format(D.div(o.cumQuote, o.filled)),
       cumQuote: D.format(o.cumQuote),
       status: o.status,
       createdMs: o.createdMs,
@@ -194,231 +235,246 @@ export function createVenueEngine(opts: VenueEngineOptions): VenueEngine {
     };
   }
 
-  function positionView(m: MarketSpec, p: PositionState, nowMs: number): Position {
-    const px = mark(m, nowMs);
-    const notional = D.mul(p.size, px);
-    const liq = liquidationPrice(m, p, nowMs);
+  function positionView(s: MarketState, p: PositionState, nowMs: number): Position {
+    const f = positionFigures(s, p, nowMs);
     return {
-      symbol: m.symbol,
+      symbol: s.spec.symbol,
       size: D.format(p.size),
       entryPrice: D.format(p.entry),
-      markPrice: D.format(px),
-      unrealizedPnl: D.format(unrealized(m, p, nowMs)),
-      notional: D.format(notional),
-      initialMargin: D.format(D.abs(notional) / BigInt(leverage)),
-      maintenanceMargin: D.format(D.mul(D.abs(notional), mmr)),
-      liquidationPrice: D.format(liq),
-      leverage,
+      markPrice: D.format(f.mark),
+      unrealizedPnl: D.format(f.unrealized),
+      notional: D.format(f.notional),
+      initialMargin: D.format(f.initialMargin),
+      maintenanceMargin: D.format(f.maintenanceMargin),
+      liquidationPrice: D.format(liquidationPrice(s, p, nowMs)),
+      leverage: config.leverageNumber,
       updatedMs: p.updatedMs,
     };
   }
 
-  function liquidationPrice(m: MarketSpec, p: PositionState, nowMs: number): D.Fixed {
-    if (p.size === 0n) return 0n;
-    // Cross margin, one position: wallet + size·(P − entry) = |size|·P·mmr, solved for P.
-    const w = accountFor(m.settle, nowMs).wallet;
-    const denom = p.size > 0n ? D.mul(p.size, D.ONE - mmr) : D.mul(p.size, D.ONE + mmr);
-    const liq = D.div(D.mul(p.size, p.entry) - w, denom);
-    return liq > 0n ? D.roundToStep(liq, D.parse(m.priceTick)) : 0n;
-  }
+  // ---- state changes ----------------------------------------------------------------------------
 
-  /** Applies one fill to the account: position, entry, realized PnL, fee. */
-  function applyFill(o: OrderState, price: D.Fixed, qty: D.Fixed, maker: boolean, nowMs: number): void {
-    const m = o.market;
-    const p = positionOf(m.symbol);
+  /** Books one fill: position (entry, size), realized PnL and fee into the wallet, the order's totals. */
+  function applyFill(o: OrderState, price: D.Fixed, qty: D.Fixed, fee: D.Fixed, maker: boolean, nowMs: number): void {
+    const s = o.spec;
+    const p = positionOf(s.spec.symbol);
     const delta = o.side === 'buy' ? qty : -qty;
     let realized = 0n;
     if (p.size === 0n || D.sign(p.size) === D.sign(delta)) {
-      const total = D.abs(p.size) + qty;
-      p.entry = D.div(D.mul(D.abs(p.size), p.entry) + D.mul(qty, price), total);
+      // both products are at 24 digits; dividing by a 12-digit size lands back at 12
+      p.entry = D.divRound(D.abs(p.size) * p.entry + qty * price, D.abs(p.size) + qty, 'halfEven');
     } else {
       const closing = D.min(qty, D.abs(p.size));
-      realized = D.mul(D.mul(closing, price - p.entry), p.size > 0n ? D.ONE : -D.ONE);
-      if (qty > D.abs(p.size)) p.entry = price;
+      realized = D.mul(p.size > 0n ? closing : -closing, price - p.entry);
+      if (qty > D.abs(p.size)) p.entry = price; // flipped: the new side opened at this fill
     }
     p.size += delta;
     if (p.size === 0n) p.entry = 0n;
     p.updatedMs = nowMs;
     const quote = D.mul(qty, price);
-    const fee = (quote * (maker ? feeMakerBps : feeTakerBps)) / (BPS * 100n);
-    wallet.set(m.settle, (wallet.get(m.settle) ?? 0n) + realized - fee);
+    wallet.set(s.spec.settle, (wallet.get(s.spec.settle) ?? 0n) + realized - fee);
     o.filled += qty;
     o.cumQuote += quote;
     o.updatedMs = nowMs;
     const fill: Fill = {
-      tradeId: String(nextTradeId++),
+      tradeId: String(++tradeIdLast),
       orderId: o.orderId,
       clientOrderId: o.clientOrderId,
-      symbol: m.symbol,
+      symbol: s.spec.symbol,
       side: o.side,
       price: D.format(price),
       qty: D.format(qty),
       quoteQty: D.format(quote),
       fee: D.format(fee),
-      feeAsset: m.settle,
+      feeAsset: s.spec.settle,
       maker,
       realizedPnl: D.format(realized),
       timeMs: nowMs,
     };
-    const list = fills.get(m.symbol) ?? [];
+    let list = fillsBySymbol.get(s.spec.symbol);
+    if (list === undefined) fillsBySymbol.set(s.spec.symbol, (list = []));
     list.push(fill);
-    fills.set(m.symbol, list);
     emit({ type: 'fill', fill });
+    emit({ type: 'position', position: positionView(s, p, nowMs) });
   }
 
-  function finish(o: OrderState, status: Order['status'], nowMs: number): void {
+  function fee(quote: D.Fixed, bps: D.Fixed): D.Fixed {
+    return D.mulRatio(quote, bps, BPS_DENOMINATOR, 'halfUp');
+  }
+
+  function takeFills(o: OrderState, levels: readonly Level[], nowMs: number): void {
+    for (const level of levels) applyFill(o, level.price, level.qty, fee(D.mul(level.qty, level.price), config.feeTakerBps), false, nowMs);
+  }
+
+  function setStatus(o: OrderState, status: OrderStatus, nowMs: number): void {
+    if (o.status === status) return;
     o.status = status;
     o.updatedMs = nowMs;
-    if (status !== 'new' && status !== 'partiallyFilled') openByClientId.delete(o.clientOrderId);
+    if (status === 'new' || status === 'partiallyFilled') openOrders.set(o.orderId, o);
+    else openOrders.delete(o.orderId);
+    emit({ type: 'order', order: orderView(o) });
   }
 
-  /** Takes liquidity from the synthetic book up to qty (and the limit price, if any). */
-  function take(o: OrderState, nowMs: number, dryRun: boolean): D.Fixed {
-    const side = levels(o.market, nowMs, book.levels);
-    const ladder = o.side === 'buy' ? side.asks : side.bids;
-    let remaining = o.qty - o.filled;
-    let taken = 0n;
-    for (const level of ladder) {
-      if (remaining === 0n) break;
-      if (o.price !== undefined && (o.side === 'buy' ? level.price > o.price : level.price < o.price)) break;
-      const q = D.min(remaining, level.qty);
-      if (!dryRun) applyFill(o, level.price, q, false, nowMs);
-      remaining -= q;
-      taken += q;
+  function newOrder(fields: Omit<OrderState, 'orderId' | 'filled' | 'cumQuote' | 'status' | 'updatedMs'>): OrderState {
+    const o: OrderState = { ...fields, orderId: String(++orderIdLast), filled: 0n, cumQuote: 0n, status: 'new', updatedMs: fields.createdMs };
+    ordersById.set(o.orderId, o);
+    if (!ordersByClientId.has(o.clientOrderId)) ordersByClientId.set(o.clientOrderId, o);
+    openOrders.set(o.orderId, o);
+    emit({ type: 'order', order: orderView(o) });
+    return o;
+  }
+
+  function validate(req: PlaceOrderRequest): { ok: true; value: Validated } | Rejected {
+    const s = specs.get(req.symbol);
+    if (s === undefined) return reject('unknownSymbol', `unknown symbol ${req.symbol}`);
+    if (ordersByClientId.has(req.clientOrderId)) return reject('duplicateClientOrderId', `client order id "${req.clientOrderId}" was already used on venue ${opts.venueId}`);
+    const qty = D.tryParse(req.qty);
+    if (qty === undefined || qty <= 0n || !D.isMultiple(qty, s.qtyStep) || qty < s.qtyMin || qty > s.qtyMax) {
+      return reject('invalidQuantity', `quantity ${req.qty} must be a multiple of ${s.spec.qtyStep} between ${s.spec.qtyMin} and ${s.spec.qtyMax}`);
     }
-    return taken;
+    let price: D.Fixed | undefined;
+    if (req.type === 'limit') {
+      price = req.price === undefined ? undefined : D.tryParse(req.price);
+      if (price === undefined || price <= 0n || !D.isMultiple(price, s.tick)) {
+        return reject('invalidPrice', `limit price ${req.price ?? '(none)'} must be a positive multiple of ${s.spec.priceTick}`);
+      }
+    }
+    const reduceOnly = req.reduceOnly ?? false;
+    const size = sizeOf(s.spec.symbol);
+    if (reduceOnly && !reduces(size, req.side, qty)) {
+      return reject('reduceOnlyRejected', `reduce-only ${req.side} ${req.qty} does not reduce the position ${D.format(size)}`);
+    }
+    const reference = price ?? mid(s, req.nowMs);
+    const notional = D.mul(qty, reference);
+    if (!reduceOnly && notional < s.notionalMin) {
+      return reject('notionalTooSmall', `order notional ${D.format(notional)} is below the minimum ${s.spec.notionalMin}`);
+    }
+    const after = size + (req.side === 'buy' ? qty : -qty);
+    const increase = D.abs(after) - D.abs(size);
+    if (!reduceOnly && increase > 0n) {
+      const needed = D.div(D.mul(increase, reference), config.leverage);
+      const available = account(s.spec.settle, req.nowMs).available;
+      if (needed > available) {
+        return reject('insufficientMargin', `initial margin ${D.format(needed)} ${s.spec.settle} needed, ${D.format(available)} available`);
+      }
+    }
+    const timeInForce: TimeInForce = req.type === 'market' ? 'IOC' : (req.timeInForce ?? 'GTC');
+    return { ok: true, value: { s, qty, price, reduceOnly, timeInForce } };
   }
 
-  function wouldIncrease(m: MarketSpec, side: 'buy' | 'sell', qty: D.Fixed): D.Fixed {
-    const size = positions.get(m.symbol)?.size ?? 0n;
-    const after = size + (side === 'buy' ? qty : -qty);
-    return D.max(0n, D.abs(after) - D.abs(size));
+  function liquidate(settle: string, nowMs: number): void {
+    const victims = uniqueStates().filter((s) => s.spec.settle === settle && sizeOf(s.spec.symbol) !== 0n);
+    for (const s of victims) {
+      for (const o of [...openOrders.values()]) if (o.spec === s) setStatus(o, 'canceled', nowMs);
+    }
+    for (const s of victims) {
+      const p = positionOf(s.spec.symbol);
+      const size = p.size;
+      const price = mid(s, nowMs);
+      emit({ type: 'liquidation', symbol: s.spec.symbol, size: D.format(size), price: D.format(price), timeMs: nowMs });
+      const orderId = String(orderIdLast + 1);
+      const o = newOrder({
+        clientOrderId: `autoclose-${orderId}`,
+        spec: s,
+        side: size > 0n ? 'sell' : 'buy',
+        type: 'market',
+        timeInForce: 'IOC',
+        reduceOnly: true,
+        price: undefined,
+        qty: D.abs(size),
+        createdMs: nowMs,
+      });
+      applyFill(o, price, D.abs(size), 0n, false, nowMs);
+      setStatus(o, 'filled', nowMs);
+    }
+    // The venue's insurance fund covers a deficit; the account never owes the venue.
+    if ((wallet.get(settle) ?? 0n) < 0n) wallet.set(settle, 0n);
   }
+
+  function find(ref: OrderRef): OrderState | undefined {
+    const s = specs.get(ref.symbol);
+    let o: OrderState | undefined;
+    if (ref.orderId !== undefined) o = ordersById.get(ref.orderId);
+    else if (ref.clientOrderId !== undefined) o = ordersByClientId.get(ref.clientOrderId);
+    if (o === undefined || s === undefined || o.spec !== s) return undefined;
+    return o;
+  }
+
+  function uniqueStates(): MarketState[] {
+    return markets.map((m) => specs.get(m.symbol) as MarketState);
+  }
+
+  // ---- the contract -----------------------------------------------------------------------------
 
   const engine: VenueEngine = {
     venueId: opts.venueId,
     markets,
-    market: (symbolOrId) => bySymbolOrId.get(symbolOrId),
+
+    market: (symbolOrId) => specs.get(symbolOrId)?.spec,
 
     placeOrder(req: PlaceOrderRequest): VenueResult<Order> {
-      const m = bySymbolOrId.get(req.symbol);
-      if (m === undefined) return reject('unknownSymbol', `unknown symbol ${req.symbol}`);
-      if (openByClientId.has(req.clientOrderId)) return reject('duplicateClientOrderId', `client order id ${req.clientOrderId} is already used by an open order`);
-      let qty: D.Fixed;
-      let price: D.Fixed | undefined;
-      try {
-        qty = D.parse(req.qty);
-        price = req.price !== undefined ? D.parse(req.price) : undefined;
-      } catch {
-        return reject('invalidQuantity', `quantity or price is not a decimal: ${req.qty} @ ${req.price}`);
+      const checked = validate(req);
+      if (!checked.ok) return checked;
+      const { s, qty, price, reduceOnly, timeInForce } = checked.value;
+      const takes = takeable(s, req.side, qty, price, req.nowMs);
+      const takeQty = takes.reduce((sum, l) => sum + l.qty, 0n);
+      if (timeInForce === 'GTX' && takeQty > 0n) {
+        return reject('postOnlyWouldTake', `post-only ${req.side} at ${req.price ?? '?'} would take liquidity`);
       }
-      const step = D.parse(m.qtyStep);
-      if (qty <= 0n || !D.isMultiple(qty, step) || qty < D.parse(m.qtyMin) || qty > D.parse(m.qtyMax)) {
-        return reject('invalidQuantity', `quantity ${req.qty} must be a multiple of ${m.qtyStep} between ${m.qtyMin} and ${m.qtyMax}`);
+      const o = newOrder({ clientOrderId: req.clientOrderId, spec: s, side: req.side, type: req.type, timeInForce, reduceOnly, price, qty, createdMs: req.nowMs });
+      if (timeInForce === 'FOK' && takeQty < qty) {
+        setStatus(o, 'expired', req.nowMs);
+        return { ok: true, value: orderView(o) };
       }
-      if (req.type === 'limit' && (price === undefined || price <= 0n || !D.isMultiple(price, D.parse(m.priceTick)))) {
-        return reject('invalidPrice', `limit price ${req.price} must be a positive multiple of ${m.priceTick}`);
-      }
-      const reduceOnly = req.reduceOnly ?? false;
-      const size = positions.get(m.symbol)?.size ?? 0n;
-      if (reduceOnly) {
-        const reduces = size !== 0n && (req.side === 'buy' ? size < 0n : size > 0n);
-        if (!reduces || qty > D.abs(size)) return reject('reduceOnlyRejected', `reduce-only ${req.side} ${req.qty} does not reduce the position ${D.format(size)}`);
-      }
-      const ref = req.type === 'limit' && price !== undefined ? price : mark(m, req.nowMs);
-      if (!reduceOnly && D.mul(qty, ref) < D.parse(m.notionalMin)) {
-        return reject('notionalTooSmall', `order notional ${D.format(D.mul(qty, ref))} is below the minimum ${m.notionalMin}`);
-      }
-      const increase = wouldIncrease(m, req.side, qty);
-      if (!reduceOnly && increase > 0n) {
-        const acct = accountFor(m.settle, req.nowMs);
-        const needed = D.mul(increase, ref) / BigInt(leverage);
-        if (needed > acct.available) {
-          return reject('insufficientMargin', `initial margin ${D.format(needed)} ${m.settle} needed, ${D.format(acct.available)} available`);
-        }
-      }
-      const o: OrderState = {
-        orderId: String(nextOrderId++),
-        clientOrderId: req.clientOrderId,
-        market: m,
-        side: req.side,
-        type: req.type,
-        timeInForce: req.type === 'market' ? 'IOC' : (req.timeInForce ?? 'GTC'),
-        reduceOnly,
-        price: req.type === 'limit' ? price : undefined,
-        qty,
-        filled: 0n,
-        cumQuote: 0n,
-        status: 'new',
-        createdMs: req.nowMs,
-        updatedMs: req.nowMs,
-      };
-      if (o.timeInForce === 'GTX' && take(o, req.nowMs, true) > 0n) {
-        return reject('postOnlyWouldTake', `post-only ${req.side} at ${req.price} would take liquidity`);
-      }
-      if (o.timeInForce === 'FOK' && take(o, req.nowMs, true) < qty) {
-        orders.set(o.orderId, o);
-        lastByClientId.set(o.clientOrderId, o);
-        finish(o, 'expired', req.nowMs);
-        emit({ type: 'order', order: snapshotOrder(o) });
-        return { ok: true, value: snapshotOrder(o) };
-      }
-      orders.set(o.orderId, o);
-      lastByClientId.set(o.clientOrderId, o);
-      openByClientId.set(o.clientOrderId, o);
-      const before = positions.get(m.symbol)?.size;
-      if (o.timeInForce !== 'GTX') take(o, req.nowMs, false);
-      if (o.filled === o.qty) finish(o, 'filled', req.nowMs);
-      else if (o.timeInForce === 'IOC' || o.timeInForce === 'FOK') finish(o, o.filled > 0n ? 'expired' : 'expired', req.nowMs);
-      else o.status = o.filled > 0n ? 'partiallyFilled' : 'new';
-      emit({ type: 'order', order: snapshotOrder(o) });
-      const p = positions.get(m.symbol);
-      if (p !== undefined && p.size !== before) emit({ type: 'position', position: positionView(m, p, req.nowMs) });
-      return { ok: true, value: snapshotOrder(o) };
+      takeFills(o, takes, req.nowMs);
+      if (o.filled === o.qty) setStatus(o, 'filled', req.nowMs);
+      else if (timeInForce === 'IOC' || timeInForce === 'FOK') setStatus(o, 'expired', req.nowMs);
+      else if (o.filled > 0n) setStatus(o, 'partiallyFilled', req.nowMs);
+      return { ok: true, value: orderView(o) };
     },
 
     cancelOrder(ref: OrderRef & { nowMs: number }): VenueResult<Order> {
       const o = find(ref);
-      if (o === undefined) return reject('orderNotFound', 'order does not exist');
-      if (o.status !== 'new' && o.status !== 'partiallyFilled') return reject('orderNotCancelable', `order ${o.orderId} is ${o.status}`);
-      finish(o, 'canceled', ref.nowMs);
-      emit({ type: 'order', order: snapshotOrder(o) });
-      return { ok: true, value: snapshotOrder(o) };
+      if (o === undefined) return reject('orderNotFound', `no order ${ref.orderId ?? ref.clientOrderId ?? '(no id given)'} in ${ref.symbol}`);
+      if (!openOrders.has(o.orderId)) return reject('orderNotCancelable', `order ${o.orderId} is ${o.status}`);
+      setStatus(o, 'canceled', ref.nowMs);
+      return { ok: true, value: orderView(o) };
     },
 
     getOrder(ref: OrderRef): Order | undefined {
       const o = find(ref);
-      return o === undefined ? undefined : snapshotOrder(o);
+      return o === undefined ? undefined : orderView(o);
     },
 
     openOrders(symbol?: string): Order[] {
-      const m = symbol === undefined ? undefined : bySymbolOrId.get(symbol);
-      return [...openByClientId.values()]
-        .filter((o) => m === undefined || o.market === m)
-        .sort((a, b) => Number(a.orderId) - Number(b.orderId))
-        .map(snapshotOrder);
+      const s = symbol === undefined ? undefined : specs.get(symbol);
+      if (symbol !== undefined && s === undefined) return [];
+      return [...openOrders.values()].filter((o) => s === undefined || o.spec === s).map(orderView);
     },
 
-    trades(symbol: string, q = {}): Fill[] {
-      const m = bySymbolOrId.get(symbol);
-      if (m === undefined) return [];
-      let list = (fills.get(m.symbol) ?? []).filter((f) => (q.sinceMs === undefined || f.timeMs >= q.sinceMs) && (q.orderId === undefined || f.orderId === q.orderId));
-      if (q.limit !== undefined && list.length > q.limit) list = list.slice(list.length - q.limit);
+    trades(symbol: string, q: { sinceMs?: number; limit?: number; orderId?: string } = {}): Fill[] {
+      const s = specs.get(symbol);
+      if (s === undefined) return [];
+      let list = (fillsBySymbol.get(s.spec.symbol) ?? []).filter(
+        (f) => (q.sinceMs === undefined || f.timeMs >= q.sinceMs) && (q.orderId === undefined || f.orderId === q.orderId),
+      );
+      // Binance's shape: from a start time, the oldest `limit`; without one, the newest `limit`.
+      if (q.limit !== undefined && list.length > q.limit) list = q.sinceMs !== undefined ? list.slice(0, q.limit) : list.slice(list.length - q.limit);
       return list.map((f) => ({ ...f }));
     },
 
     positions(nowMs: number): Position[] {
-      return markets.map((m) => positionView(m, positions.get(m.symbol) ?? { size: 0n, entry: 0n, updatedMs: 0 }, nowMs));
+      return uniqueStates().map((s) => positionView(s, positionsBySymbol.get(s.spec.symbol) ?? { size: 0n, entry: 0n, updatedMs: 0 }, nowMs));
     },
 
     balances(nowMs: number): AssetBalance[] {
-      const assets = new Set([...wallet.keys(), ...markets.map((m) => m.settle)]);
-      return [...assets].sort().map((asset) => {
-        const a = accountFor(asset, nowMs);
+      const assets = [...new Set([...wallet.keys(), ...markets.map((m) => m.settle)])].sort();
+      return assets.map((asset) => {
+        const a = account(asset, nowMs);
         return {
           asset,
           wallet: D.format(a.wallet),
-          unrealizedPnl: D.format(a.upnl),
+          unrealizedPnl: D.format(a.unrealized),
           marginBalance: D.format(a.marginBalance),
           initialMargin: D.format(a.im),
           maintenanceMargin: D.format(a.mm),
@@ -429,38 +485,46 @@ export function createVenueEngine(opts: VenueEngineOptions): VenueEngine {
     },
 
     book(symbol: string, nowMs: number, depth: number): BookSnapshot {
-      const m = bySymbolOrId.get(symbol);
-      if (m === undefined) return { symbol, bids: [], asks: [], timeMs: nowMs };
-      const l = levels(m, nowMs, depth);
-      const fmt = (x: Level): [string, string] => [D.format(x.price), D.format(x.qty)];
-      return { symbol: m.symbol, bids: l.bids.map(fmt), asks: l.asks.map(fmt), timeMs: nowMs };
+      const s = specs.get(symbol);
+      if (s === undefined) return { symbol, bids: [], asks: [], timeMs: nowMs };
+      const l = ladder(s, nowMs, depth);
+      const row = (x: Level): [string, string] => [D.format(x.price), D.format(x.qty)];
+      return { symbol: s.spec.symbol, bids: l.bids.map(row), asks: l.asks.map(row), timeMs: nowMs };
     },
 
     ticker(symbol: string, nowMs: number): Ticker {
-      const m = bySymbolOrId.get(symbol) ?? markets[0];
-      if (m === undefined) throw new Error('venuechaos bug: ticker on an engine without markets');
-      const l = levels(m, nowMs, 1);
-      const samples: D.Fixed[] = [];
-      for (let h = 24; h >= 0; h--) samples.push(mark(m, Math.max(0, nowMs - h * 3_600_000)));
+      const s = specs.get(symbol);
+      if (s === undefined) throw new Error(`venuechaos bug: ticker for unknown symbol ${symbol} (dialects check symbols first)`);
+      const top = ladder(s, nowMs, 1);
+      const last = mid(s, nowMs);
+      // 24 h stats sampled hourly from the price path: cheap, deterministic, and good enough for a ticker.
+      let open = last;
+      let high = last;
+      let low = last;
+      for (let h = 24; h >= 1; h--) {
+        const p = mid(s, nowMs - h * HOUR_MS);
+        if (h === 24) open = p;
+        high = D.max(high, p);
+        low = D.min(low, p);
+      }
       let volumeBase = 0n;
       let volumeQuote = 0n;
-      for (const f of fills.get(m.symbol) ?? []) {
-        if (f.timeMs > nowMs - 86_400_000) {
+      for (const f of fillsBySymbol.get(s.spec.symbol) ?? []) {
+        if (f.timeMs > nowMs - 24 * HOUR_MS && f.timeMs <= nowMs) {
           volumeBase += D.parse(f.qty);
           volumeQuote += D.parse(f.quoteQty);
         }
       }
-      const last = mark(m, nowMs);
       return {
-        symbol: m.symbol,
+        symbol: s.spec.symbol,
         last: D.format(last),
-        bid: D.format(l.bids[0]?.price ?? last),
-        ask: D.format(l.asks[0]?.price ?? last),
-        bidQty: D.format(l.bids[0]?.qty ?? 0n),
-        askQty: D.format(l.asks[0]?.qty ?? 0n),
-        open: D.format(samples[0] ?? last),
-        high: D.format(samples.reduce(D.max, last)),
-        low: D.format(samples.reduce(D.min, last)),
+        bid: D.format(top.bids[0]?.price ?? last),
+        ask: D.format(top.asks[0]?.price ?? last),
+        bidQty: D.format(top.bids[0]?.qty ?? 0n),
+        askQty: D.format(top.asks[0]?.qty ?? 0n),
+        open: D.format(open),
+        high: D.format(high),
+        low: D.format(low),
         volumeBase: D.format(volumeBase),
         volumeQuote: D.format(volumeQuote),
         timeMs: nowMs,
@@ -468,32 +532,25 @@ export function createVenueEngine(opts: VenueEngineOptions): VenueEngine {
     },
 
     tick(nowMs: number): void {
-      for (const o of [...openByClientId.values()]) {
-        if (o.price === undefined) continue;
-        const mid = mark(o.market, nowMs);
-        const crosses = o.side === 'buy' ? mid <= o.price : mid >= o.price;
-        if (!crosses) continue;
-        const before = positions.get(o.market.symbol)?.size;
-        applyFill(o, o.price, o.qty - o.filled, true, nowMs);
-        finish(o, 'filled', nowMs);
-        emit({ type: 'order', order: snapshotOrder(o) });
-        const p = positionOf(o.market.symbol);
-        if (p.size !== before) emit({ type: 'position', position: positionView(o.market, p, nowMs) });
+      if (nowMs < tickMsLast) throw new Error(`venuechaos bug: venue ${opts.venueId} ticked backwards in time (${nowMs} < ${tickMsLast})`);
+      tickMsLast = nowMs;
+      for (const o of [...openOrders.values()]) {
+        if (!openOrders.has(o.orderId) || o.price === undefined) continue;
+        const m = mid(o.spec, nowMs);
+        if (o.side === 'buy' ? m > o.price : m < o.price) continue;
+        const remaining = o.qty - o.filled;
+        if (o.reduceOnly && !reduces(sizeOf(o.spec.spec.symbol), o.side, remaining)) {
+          setStatus(o, 'expired', nowMs);
+          continue;
+        }
+        applyFill(o, o.price, remaining, fee(D.mul(remaining, o.price), config.feeMakerBps), true, nowMs);
+        setStatus(o, 'filled', nowMs);
       }
-      for (const m of markets) {
-        const p = positions.get(m.symbol);
-        if (p === undefined || p.size === 0n) continue;
-        const acct = accountFor(m.settle, nowMs);
-        if (acct.marginBalance >= acct.mm) continue;
-        const px = mark(m, nowMs);
-        const size = p.size;
-        const realized = D.mul(size, px - p.entry);
-        wallet.set(m.settle, (wallet.get(m.settle) ?? 0n) + realized);
-        p.size = 0n;
-        p.entry = 0n;
-        p.updatedMs = nowMs;
-        emit({ type: 'liquidation', symbol: m.symbol, size: D.format(size), price: D.format(px), timeMs: nowMs });
-        emit({ type: 'position', position: positionView(m, p, nowMs) });
+      const settles = [...new Set(markets.map((m) => m.settle))];
+      for (const settle of settles) {
+        const a = account(settle, nowMs);
+        const exposed = markets.some((m) => m.settle === settle && sizeOf(m.symbol) !== 0n);
+        if (exposed && a.marginBalance < a.mm) liquidate(settle, nowMs);
       }
     },
 
@@ -505,13 +562,99 @@ export function createVenueEngine(opts: VenueEngineOptions): VenueEngine {
       };
     },
   };
-
-  function find(ref: OrderRef): OrderState | undefined {
-    const m = bySymbolOrId.get(ref.symbol);
-    const o = ref.orderId !== undefined ? orders.get(ref.orderId) : ref.clientOrderId !== undefined ? lastByClientId.get(ref.clientOrderId) : undefined;
-    if (o === undefined || (m !== undefined && o.market !== m)) return undefined;
-    return o;
-  }
-
   return engine;
+}
+
+// ---- internals ----------------------------------------------------------------------------------
+
+const HOUR_MS = 3_600_000;
+/** Basis points are kept as Fixed; x × bps ÷ this is x's share in bps, rounded once. */
+const BPS_DENOMINATOR = D.ONE * 10_000n;
+
+interface MarketState {
+  spec: MarketSpec;
+  tick: D.Fixed;
+  qtyStep: D.Fixed;
+  qtyMin: D.Fixed;
+  qtyMax: D.Fixed;
+  notionalMin: D.Fixed;
+}
+
+interface PositionState {
+  size: D.Fixed;
+  /** Average entry price; 0 when flat. */
+  entry: D.Fixed;
+  updatedMs: number;
+}
+
+interface OrderState {
+  orderId: string;
+  clientOrderId: string;
+  spec: MarketState;
+  side: Side;
+  type: 'market' | 'limit';
+  timeInForce: TimeInForce;
+  reduceOnly: boolean;
+  price: D.Fixed | undefined;
+  qty: D.Fixed;
+  filled: D.Fixed;
+  cumQuote: D.Fixed;
+  status: OrderStatus;
+  createdMs: number;
+  updatedMs: number;
+}
+
+interface Level {
+  price: D.Fixed;
+  qty: D.Fixed;
+}
+
+interface Validated {
+  s: MarketState;
+  qty: D.Fixed;
+  price: D.Fixed | undefined;
+  reduceOnly: boolean;
+  timeInForce: TimeInForce;
+}
+
+type Rejected = { ok: false; reason: VenueRejection; message: string };
+
+function reject(reason: VenueRejection, message: string): Rejected {
+  return { ok: false, reason, message };
+}
+
+/** True when a `side` order of `qty` shrinks the position `size` without crossing zero. */
+function reduces(size: D.Fixed, side: Side, qty: D.Fixed): boolean {
+  const opposite = side === 'buy' ? size < 0n : size > 0n;
+  return opposite && qty <= D.abs(size);
+}
+
+function marketState(m: MarketSpec): MarketState {
+  const state = {
+    spec: m,
+    tick: D.parse(m.priceTick),
+    qtyStep: D.parse(m.qtyStep),
+    qtyMin: D.parse(m.qtyMin),
+    qtyMax: D.parse(m.qtyMax),
+    notionalMin: D.parse(m.notionalMin),
+  };
+  if (state.tick <= 0n || state.qtyStep <= 0n) throw new Error(`venuechaos bug: market ${m.symbol} has a non-positive tick or step`);
+  return state;
+}
+
+function engineConfig(opts: VenueEngineOptions) {
+  const leverageNumber = opts.leverage ?? 10;
+  const leverage = D.fromNumber(leverageNumber);
+  if (leverage <= 0n) throw new Error(`venuechaos bug: leverage must be positive, got ${leverageNumber}`);
+  return {
+    feeTakerBps: D.fromNumber(opts.feeTakerBps ?? 4),
+    feeMakerBps: D.fromNumber(opts.feeMakerBps ?? 2),
+    leverage,
+    leverageNumber,
+    mmr: D.fromNumber(opts.maintenanceMarginRate ?? 0.004),
+    spreadBps: D.fromNumber(opts.book?.spreadBps ?? 1),
+    levelStepBps: D.fromNumber(opts.book?.levelStepBps ?? 1),
+    bookLevels: Math.max(0, Math.floor(opts.book?.levels ?? 20)),
+    levelQty: D.parse(opts.book?.levelQty ?? '2'),
+  };
 }

@@ -44,6 +44,17 @@ describe('venuechaos run', () => {
     expect(summary.replay).toContain('--seed 7');
   });
 
+  test('a run that exhausts its eventsMax budget is interrupted (exit 3), never a silent pass', () => {
+    const file = join(tmp, 'budget.yaml');
+    writeFileSync(file, base() + 'eventsMax: 50\n');
+    const r = venuechaos(['run', file, '--report-dir', join(tmp, 'budget'), '--json']);
+    expect(r.code).toBe(3);
+    const summary = JSON.parse(r.stdout);
+    expect(summary.outcome).toBe('interrupted');
+    expect(summary.reason).toMatch(/eventsMax \(50\)/);
+    expect(summary.simulatedMs).toBeLessThan(600_000);
+  });
+
   test('a bad --seed is a usage error (exit 2)', () => {
     const r = venuechaos(['run', 'scenarios/default.yaml', '--seed', 'abc']);
     expect(r.code).toBe(2);
@@ -63,7 +74,7 @@ describe('malformed scenarios exit 2 with file, line, column and the field — n
     ['an unknown venue in a fault', base().replace('venue: primary, kind', 'venue: nowhere, kind'), /unknown-venue-in-a-fault\.yaml:\d+:\d+.*faults\[0\]\.venue/],
   ];
   test.each(cases)('%s', (label, text, pattern) => {
-    const file = join(tmp, `${label.replace(/^(an?|the) /, '').replace(/ /g, '-')}.yaml`);
+    const file = join(tmp, `${label.replace(/^(an?|the) /, '').replace(/ /g, '-').toLowerCase()}.yaml`);
     writeFileSync(file, text);
     const r = venuechaos(['run', file]);
     expect(r.code).toBe(2);

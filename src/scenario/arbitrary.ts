@@ -1,0 +1,106 @@
+import fc from 'fast-check';
+import { formatDuration } from './duration.ts';
+import { DIALECT_NAMES, DIALECT_SYMBOLS, FAULT_KINDS, OUTAGE_MODES, SYMBOL_DEFAULT, type ScenarioInput } from './schema.ts';
+
+/**
+ * Random valid scenario inputs (what a file may say, before defaults), for property tests: every
+ * cross-field rule holds by construction (unique venue ids, faults on known venues, every window
+ * inside the run). Durations come as numbers or as strings ("1h30m", "500ms", "90s"); optional
+ * keys are sometimes left out so defaults are exercised. Not in the barrel: fast-check is a dev
+ * dependency.
+ */
+
+const RUN_MS_MAX = 48 * 3_600_000;
+
+/** A duration of `ms` milliseconds written the way a person might: 90, "90s", "1m30s", "90000ms". */
+export function durationInputArbitrary(ms: number): fc.Arbitrary<number | string> {
+  const sec = ms / 1000;
+  return fc.constantFrom<number | string>(sec, formatDuration(sec), `${ms}ms`, `${sec}s`);
+}
+
+/** Milliseconds in [min, max], biased to round numbers so string forms like "10m" show up. */
+function msArbitrary(min: number, max: number): fc.Arbitrary<number> {
+  const round = [1000, 60_000, 3_600_000].filter((unit) => Math.ceil(min / unit) <= Math.floor(max / unit));
+  const rounded = round.map((unit) => fc.integer({ min: Math.ceil(min / unit), max: Math.floor(max / unit) }).map((n) => n * unit));
+  return fc.oneof(fc.integer({ min, max }), ...rounded);
+}
+
+const decimal = (min: number, max: number, scale: number) => fc.integer({ min: min * scale, max: max * scale }).map((n) => n / scale);
+
+/** Random valid scenario inputs; see the file comment. */
+export function scenarioArbitrary(): fc.Arbitrary<ScenarioInput> {
+  return fc
+    .record({
+      runMs: msArbitrary(1000, RUN_MS_MAX),
+      symbol: fc.constantFrom(...DIALECT_SYMBOLS[DIALECT_NAMES[0]]),
+      venueIds: fc.uniqueArray(fc.stringMatching(/^[a-z][a-z0-9-]{0,11}$/), { minLength: 1, maxLength: 4 }),
+    })
+    .chain(({ runMs, symbol, venueIds }) =>
+      fc.record(
+        {
+          name: fc.stringMatching(/^[a-z0-9][a-z0-9-]{0,23}$/),
+          description: fc.string({ maxLength: 80 }),
+          sources: fc.array(fc.constantFrom('https://developers.binance.com/docs/derivatives', 'https://example.org/postmortem?id=7'), { maxLength: 2 }),
+          seed: fc.integer({ min: 0, max: 0xffff_ffff }),
+          durationSec: durationInputArbitrary(runMs),
+          market: marketArbitrary(runMs, symbol),
+          venues: fc.tuple(...venueIds.map((id) => venueArbitrary(id, symbol))),
+          inventory: fc.array(fc.record({ atSec: msArbitrary(0, runMs - 1).chain(durationInputArbitrary), base: decimal(-100, 100, 1000) }), { maxLength: 6 }),
+          limits: fc.record({ netBaseMax: decimal(0.001, 100, 1000), hedgeWithinSec: msArbitrary(1, 3_600_000).chain(durationInputArbitrary) }),
+          faults: fc.array(faultArbitrary(runMs, venueIds), { maxLength: 5 }),
+          policy: fc.constantFrom('reference', './policies/mine.ts', '../shared/policy.mjs'),
+          expect: fc.record({ outcome: fc.constantFrom('passed' as const, 'violated' as const), invariant: fc.constantFrom('exposure', 'retryAfter', 'noBan') }, { requiredKeys: [] }),
+          eventsMax: fc.integer({ min: 1, max: 10_000_000 }),
+        },
+        { requiredKeys: ['name', 'seed', 'durationSec', 'market', 'venues', 'limits'] },
+      ),
+    ) as fc.Arbitrary<ScenarioInput>;
+}
+
+function marketArbitrary(runMs: number, symbol: string) {
+  return fc.record(
+    {
+      symbol: fc.constant(symbol),
+      priceStart: decimal(0.01, 200_000, 100),
+      volatilityAnnual: decimal(0, 3, 100),
+      driftAnnual: decimal(-1, 1, 100),
+      jumps: fc.array(fc.record({ atSec: msArbitrary(0, runMs - 1).chain(durationInputArbitrary), pct: decimal(-99.99, 100, 100) }), { maxLength: 3 }),
+    },
+    // The symbol may be left out only when the default is what the venues were built for.
+    { requiredKeys: symbol === SYMBOL_DEFAULT ? ['priceStart'] : ['priceStart', 'symbol'] },
+  );
+}
+
+function venueArbitrary(id: string, symbol: string) {
+  return fc.record(
+    {
+      id: fc.constant(id),
+      dialect: fc.constantFrom(...DIALECT_NAMES),
+      balances: fc.dictionary(fc.constantFrom('USDT', 'USDC', 'BTC', 'ETH'), decimal(0, 1_000_000, 100), { maxKeys: 3 }),
+      positions: fc.array(fc.record({ symbol: fc.constant(symbol), base: decimal(-50, 50, 1000) }), { maxLength: 1 }),
+      feeTakerBps: decimal(0, 20, 10),
+      feeMakerBps: decimal(-5, 10, 10),
+      leverage: fc.integer({ min: 1, max: 125 }),
+      latencyMs: fc.integer({ min: 0, max: 500 }),
+    },
+    { requiredKeys: ['id', 'dialect'] },
+  );
+}
+
+function faultArbitrary(runMs: number, venueIds: readonly string[]) {
+  const window = msArbitrary(0, runMs - 1).chain((atMs) =>
+    fc.record({ atMs: fc.constant(atMs), durationMs: msArbitrary(1, runMs - atMs) }),
+  );
+  return fc.tuple(fc.constantFrom(...venueIds), fc.constantFrom(...FAULT_KINDS), window).chain(([venue, kind, { atMs, durationMs }]) => {
+    const base = { venue: fc.constant(venue), kind: fc.constant(kind), atSec: durationInputArbitrary(atMs), durationSec: durationInputArbitrary(durationMs) };
+    const required = ['venue', 'kind', 'atSec', 'durationSec'] as const;
+    switch (kind) {
+      case 'outage':
+        return fc.record({ ...base, mode: fc.constantFrom(...OUTAGE_MODES) }, { requiredKeys: [...required] });
+      case 'rateLimit':
+        return fc.record({ ...base, retryAfterSec: msArbitrary(1, 600_000).chain(durationInputArbitrary), banSec: msArbitrary(1, 7_200_000).chain(durationInputArbitrary) }, { requiredKeys: [...required] });
+      case 'maintenance':
+        return fc.record({ ...base, announcedAheadSec: msArbitrary(0, 86_400_000).chain(durationInputArbitrary) }, { requiredKeys: [...required] });
+    }
+  });
+}

@@ -1,0 +1,124 @@
+import { fc, test } from '@fast-check/vitest';
+import { describe, expect } from 'vitest';
+import { stringify } from 'yaml';
+import { scenarioArbitrary } from '../../../src/scenario/arbitrary.ts';
+import { parseScenario, scenarioSchema, type ScenarioError, type ScenarioInput, type ScenarioResult } from '../../../src/scenario/index.ts';
+
+/**
+ * Random valid scenarios survive YAML and JSON unchanged; random corruptions of them always come
+ * back as errors with a position, never as a throw or a silent pass.
+ */
+
+const RUNS = { numRuns: 200 };
+
+function expectWellFormedErrors(result: ScenarioResult): ScenarioError[] {
+  expect(result.ok).toBe(false);
+  const errors = result.ok ? [] : result.errors;
+  expect(errors.length).toBeGreaterThan(0);
+  for (const e of errors) {
+    expect(e.line).toBeGreaterThanOrEqual(1);
+    expect(e.column).toBeGreaterThanOrEqual(1);
+    expect(e.code).toMatch(/^VC_SCENARIO_[A-Z_]+$/);
+    expect(e.message.length).toBeGreaterThan(0);
+    expect(e.file).toBe('corrupt.yaml');
+  }
+  return errors;
+}
+
+type Json = Record<string, unknown>;
+type Corruption = (doc: Json) => void;
+
+const clone = (input: ScenarioInput): Json => structuredClone(input) as Json;
+
+function get(doc: Json, path: ReadonlyArray<string | number>): unknown {
+  return path.reduce<unknown>((cur, p) => (cur as Record<string | number, unknown> | undefined)?.[p], doc);
+}
+
+function set(doc: Json, path: ReadonlyArray<string | number>, value: unknown): void {
+  const parent = get(doc, path.slice(0, -1)) as Record<string | number, unknown>;
+  parent[path[path.length - 1]!] = value;
+}
+
+function remove(doc: Json, path: ReadonlyArray<string | number>): void {
+  const parent = get(doc, path.slice(0, -1)) as Record<string | number, unknown>;
+  delete parent[path[path.length - 1]!];
+}
+
+/** Paths of required keys present in every valid input (faults/inventory entries when there are some). */
+function requiredPaths(doc: Json): Array<Array<string | number>> {
+  const paths: Array<Array<string | number>> = [['name'], ['seed'], ['durationSec'], ['market'], ['market', 'priceStart'], ['venues'], ['venues', 0, 'id'], ['venues', 0, 'dialect'], ['limits'], ['limits', 'netBaseMax'], ['limits', 'hedgeWithinSec']];
+  const faults = (doc['faults'] as unknown[] | undefined) ?? [];
+  faults.forEach((_, i) => paths.push(['faults', i, 'venue'], ['faults', i, 'kind'], ['faults', i, 'atSec'], ['faults', i, 'durationSec']));
+  const inventory = (doc['inventory'] as unknown[] | undefined) ?? [];
+  inventory.forEach((_, i) => paths.push(['inventory', i, 'atSec'], ['inventory', i, 'base']));
+  return paths;
+}
+
+/** A path and a value of the wrong type for it. */
+const WRONG_TYPES: ReadonlyArray<[Array<string | number>, unknown]> = [
+  [['name'], 42],
+  [['seed'], 'forty-two'],
+  [['seed'], 1.5],
+  [['durationSec'], true],
+  [['durationSec'], [60]],
+  [['market'], 'BTC'],
+  [['market', 'priceStart'], '60000'],
+  [['venues'], { id: 'a' }],
+  [['venues', 0], 'primary'],
+  [['venues', 0, 'dialect'], 7],
+  [['limits'], null],
+  [['limits', 'netBaseMax'], { max: 1 }],
+  [['limits', 'hedgeWithinSec'], false],
+];
+
+const BAD_DURATIONS = ['10y', '5 min', '1m1h', '-3s', 'soon', '30', '1h30', 'ms'];
+
+function corruptionArbitrary(doc: Json): fc.Arbitrary<{ label: string; apply: Corruption }> {
+  const required = requiredPaths(doc);
+  const durationPaths: Array<Array<string | number>> = [['durationSec'], ['limits', 'hedgeWithinSec'], ...required.filter((p) => p[0] === 'faults' && (p[2] === 'atSec' || p[2] === 'durationSec'))];
+  return fc.oneof(
+    fc.constantFrom(...required).map((path) => ({ label: `delete ${path.join('.')}`, apply: (d: Json) => remove(d, path) })),
+    fc.constantFrom(...WRONG_TYPES).map(([path, value]) => ({ label: `set ${path.join('.')} to ${JSON.stringify(value)}`, apply: (d: Json) => set(d, path, value) })),
+    fc.tuple(fc.constantFrom(...durationPaths), fc.constantFrom(...BAD_DURATIONS)).map(([path, value]) => ({ label: `set ${path.join('.')} to "${value}"`, apply: (d: Json) => set(d, path, value) })),
+    fc.constantFrom('colour', 'durationMs', 'Seed').map((key) => ({ label: `add unknown key ${key}`, apply: (d: Json) => set(d, [key], 1) })),
+  );
+}
+
+describe('scenario properties', () => {
+  test.prop([scenarioArbitrary()], RUNS)('a random valid scenario loads from YAML to the same value the schema gives', (input) => {
+    const result = parseScenario(stringify(input), 'random.yaml');
+    if (!result.ok) throw new Error(JSON.stringify(result.errors, null, 2));
+    expect(result.scenario).toEqual(scenarioSchema.parse(input));
+  });
+
+  test.prop([scenarioArbitrary()], RUNS)('a loaded scenario written back as YAML or JSON loads to the same value', (input) => {
+    const first = parseScenario(stringify(input), 'random.yaml');
+    if (!first.ok) throw new Error(JSON.stringify(first.errors, null, 2));
+    expect(parseScenario(stringify(first.scenario), 'again.yaml')).toEqual(first);
+    expect(parseScenario(JSON.stringify(first.scenario, null, 2), 'again.json')).toEqual(first);
+  });
+
+  test.prop([scenarioArbitrary().chain((input) => fc.tuple(fc.constant(input), corruptionArbitrary(clone(input))))], RUNS)(
+    'a corrupted scenario (missing key, wrong type, bad duration, unknown key) gives errors with positions',
+    ([input, corruption]) => {
+      const doc = clone(input);
+      corruption.apply(doc);
+      expectWellFormedErrors(parseScenario(stringify(doc), 'corrupt.yaml'));
+    },
+  );
+
+  test.prop([scenarioArbitrary().chain((input) => fc.tuple(fc.constant(JSON.stringify(input, null, 1)), fc.double({ min: 0, max: 1, noNaN: true })))], RUNS)(
+    'a truncated file gives errors with positions and never throws',
+    ([json, fraction]) => {
+      // JSON is YAML: cutting it anywhere before the final brace leaves an unclosed flow mapping.
+      const cut = 1 + Math.floor(fraction * (json.length - 2));
+      const errors = expectWellFormedErrors(parseScenario(json.slice(0, cut), 'corrupt.yaml'));
+      expect(errors.map((e) => e.code)).toContain('VC_SCENARIO_YAML');
+    },
+  );
+
+  test.prop([fc.string({ maxLength: 200 })], RUNS)('arbitrary text never makes parseScenario throw', (text) => {
+    const result = parseScenario(text, 'corrupt.yaml');
+    if (!result.ok) expectWellFormedErrors(result);
+  });
+});
