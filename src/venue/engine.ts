@@ -37,9 +37,11 @@ import type {
  *   filled, as on Binance. Post-only (GTX) that would take is rejected (`postOnlyWouldTake`).
  * - **Resting.** A resting limit order fills completely, at its own price, as maker, in the first
  *   `tick` at which the mid has reached it (buy: mid ≤ price; sell: mid ≥ price).
- * - **Client order ids** are unique per venue for its whole life, not only among open orders
- *   (stricter than Binance USDⓈ-M): a retry of an order whose acknowledgement was lost must never
- *   trade twice, and a market order is never open long enough for an open-only rule to catch it.
+ * - **Client order ids** must be unique among *open* orders (Binance USDⓈ-M's documented rule,
+ *   `clientOrderIdScope: 'open'`, the default): a finished order's id trades again if sent again.
+ *   That is the production trap — a market order is never open long enough for the rule to catch
+ *   a retry after a lost acknowledgement — so the testbed keeps it rather than hide it.
+ *   `clientOrderIdScope: 'all'` refuses any reuse.
  * - **Reduce-only** orders must shrink an existing position and must not be larger than it
  *   (rejected rather than clipped). A resting reduce-only order that no longer reduces when the
  *   price reaches it expires instead of filling.
@@ -79,6 +81,7 @@ export function createVenueEngine(opts: VenueEngineOptions): VenueEngine {
   const positionsBySymbol = new Map<string, PositionState>();
   const ordersById = new Map<string, OrderState>();
   const ordersByClientId = new Map<string, OrderState>();
+  const clientOrderIdScope = opts.clientOrderIdScope ?? 'open';
   /** Open orders in placement order (a Map keeps insertion order, which is orderId order). */
   const openOrders = new Map<string, OrderState>();
   const fillsBySymbol = new Map<string, Fill[]>();
@@ -318,7 +321,8 @@ export function createVenueEngine(opts: VenueEngineOptions): VenueEngine {
   function newOrder(fields: Omit<OrderState, 'orderId' | 'filled' | 'cumQuote' | 'status' | 'updatedMs'>): OrderState {
     const o: OrderState = { ...fields, orderId: String(++orderIdLast), filled: 0n, cumQuote: 0n, status: 'new', updatedMs: fields.createdMs };
     ordersById.set(o.orderId, o);
-    if (!ordersByClientId.has(o.clientOrderId)) ordersByClientId.set(o.clientOrderId, o);
+    // Latest order wins a lookup by client order id (ids may repeat once finished, see clientOrderIdScope).
+    ordersByClientId.set(o.clientOrderId, o);
     openOrders.set(o.orderId, o);
     emit({ type: 'order', order: orderView(o) });
     return o;
@@ -327,7 +331,10 @@ export function createVenueEngine(opts: VenueEngineOptions): VenueEngine {
   function validate(req: PlaceOrderRequest): { ok: true; value: Validated } | Rejected {
     const s = specs.get(req.symbol);
     if (s === undefined) return reject('unknownSymbol', `unknown symbol ${req.symbol}`);
-    if (ordersByClientId.has(req.clientOrderId)) return reject('duplicateClientOrderId', `client order id "${req.clientOrderId}" was already used on venue ${opts.venueId}`);
+    const previous = ordersByClientId.get(req.clientOrderId);
+    if (previous !== undefined && (clientOrderIdScope === 'all' || openOrders.has(previous.orderId))) {
+      return reject('duplicateClientOrderId', `client order id "${req.clientOrderId}" is already used by ${clientOrderIdScope === 'all' ? 'an order' : 'an open order'} on venue ${opts.venueId}`);
+    }
     const qty = D.tryParse(req.qty);
     if (qty === undefined || qty <= 0n || !D.isMultiple(qty, s.qtyStep) || qty < s.qtyMin || qty > s.qtyMax) {
       return reject('invalidQuantity', `quantity ${req.qty} must be a multiple of ${s.spec.qtyStep} between ${s.spec.qtyMin} and ${s.spec.qtyMax}`);

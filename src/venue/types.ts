@@ -51,6 +51,13 @@ export interface VenueEngineOptions {
   maintenanceMarginRate?: number;
   /** The venue's fair mid price for a symbol at a virtual time (from src/market/). */
   midPrice: (symbol: string, nowMs: number) => number;
+  /**
+   * Where a client order id must be unique. 'open' (default) is Binance USDⓈ-M's documented rule
+   * ("a unique id among open orders"): once an order is finished its id can be sent again and
+   * trades again — exactly the trap a policy that retries a lost acknowledgement with the same id
+   * falls into in production, so the testbed keeps it. 'all' refuses any reuse (stricter venues).
+   */
+  clientOrderIdScope?: 'open' | 'all';
   /** Synthetic book shape. Defaults: spreadBps 1, levels 20, level qty "2" base, level step 1 bps. */
   book?: { spreadBps?: number; levels?: number; levelQty?: string; levelStepBps?: number };
 }

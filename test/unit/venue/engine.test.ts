@@ -188,16 +188,27 @@ describe('validation', () => {
     expect(v.events.filter((e) => e.type === 'order')).toHaveLength(1);
   });
 
-  test('rejects a client order id already used on the venue, open or finished; a rejected order does not use it up', () => {
+  test('rejects a client order id used by an open order, but lets a finished order\'s id trade again (Binance USDⓈ-M rule); a rejected order does not use it up', () => {
     const v = testVenue();
     v.place({ type: 'limit', side: 'buy', qty: '0.01', price: '59000', clientOrderId: 'dup-open' });
     v.place({ side: 'buy', qty: '0.01', clientOrderId: 'dup-filled' });
-    for (const clientOrderId of ['dup-open', 'dup-filled']) {
-      expect(v.engine.placeOrder({ symbol: BTC, side: 'sell', type: 'market', qty: '0.01', clientOrderId, nowMs: 0 })).toMatchObject({ ok: false, reason: 'duplicateClientOrderId' });
-    }
+    expect(v.engine.placeOrder({ symbol: BTC, side: 'sell', type: 'market', qty: '0.01', clientOrderId: 'dup-open', nowMs: 0 })).toMatchObject({ ok: false, reason: 'duplicateClientOrderId' });
+    // The trap a retrying policy falls into: the finished order's id executes a second time.
+    const again = v.engine.placeOrder({ symbol: BTC, side: 'buy', type: 'market', qty: '0.01', clientOrderId: 'dup-filled', nowMs: 0 });
+    expect(again).toMatchObject({ ok: true, value: { status: 'filled' } });
+    expect(v.position().size).toBe('0.02');
+    // A lookup by client order id finds the latest order with it.
+    expect(v.engine.getOrder({ symbol: BTC, clientOrderId: 'dup-filled' })?.orderId).toBe(again.ok ? again.value.orderId : 'none');
     expect(v.engine.placeOrder({ symbol: BTC, side: 'sell', type: 'market', qty: '0.0001', clientOrderId: 'retry', nowMs: 0 })).toMatchObject({ ok: false, reason: 'invalidQuantity' });
     expect(v.engine.placeOrder({ symbol: BTC, side: 'sell', type: 'market', qty: '0.01', clientOrderId: 'retry', nowMs: 0 }).ok).toBe(true);
-    expect(v.position().size).toBe('0');
+    expect(v.position().size).toBe('0.01');
+  });
+
+  test('with clientOrderIdScope "all" no client order id is ever reused', () => {
+    const v = testVenue({ clientOrderIdScope: 'all' });
+    v.place({ side: 'buy', qty: '0.01', clientOrderId: 'once' });
+    expect(v.engine.placeOrder({ symbol: BTC, side: 'buy', type: 'market', qty: '0.01', clientOrderId: 'once', nowMs: 0 })).toMatchObject({ ok: false, reason: 'duplicateClientOrderId' });
+    expect(v.position().size).toBe('0.01');
   });
 
   test('reduce-only orders must shrink an existing position and may be below the minimum notional', () => {
