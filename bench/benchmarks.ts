@@ -1,4 +1,5 @@
 import ccxt from 'ccxt';
+import { getResponse, type RequestHandler } from 'msw';
 import { createBinanceUsdmDialect } from '../mocks/binance/index.ts';
 import { FaultSchedule } from '../src/faults/index.ts';
 import { DEFAULT_MARKETS } from '../src/market/markets.ts';
@@ -55,8 +56,10 @@ async function requestCost(n: number): Promise<void> {
     fetchImplementation: async () => new Response(serverTime, { status: 200, headers: { 'Content-Type': 'application/json' } }),
   });
 
+  const timeUrl = 'https://fapi.bench.venuechaos.test/fapi/v1/time';
   const rows = [
     await timeRequests('ccxt fetchTime, no-op fetch (floor)', () => floor.fetchTime(), n),
+    await timeRequests('  part: MSW getResponse alone (no ccxt)', () => getResponse(dialect.handlers as RequestHandler[], new Request(timeUrl)), n),
     await timeRequests('ccxt fetchTime, through venuechaos', () => wired.fetchTime(), n),
     await timeRequests('ccxt fetchBalance (signed), through venuechaos', () => wired.fetchBalance(), Math.floor(n / 2)),
   ];
@@ -66,7 +69,7 @@ async function requestCost(n: number): Promise<void> {
   for (const r of rows) {
     console.log('  ' + r.label.padEnd(50) + r.medianUs.toFixed(0).padStart(9) + r.p90Us.toFixed(0).padStart(9) + `  ${(r.medianUs / base).toFixed(2)}×`);
   }
-  const ratio = (rows[1]?.medianUs ?? NaN) / base;
+  const ratio = (rows[2]?.medianUs ?? NaN) / base;
   console.log(`  goal ≤ 2× for fetchTime: ${ratio <= 2 ? 'met' : 'NOT met'} (${ratio.toFixed(2)}×)`);
   // Trace is kept so the transport does its real work; drop it now.
   void trace;
