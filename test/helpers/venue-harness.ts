@@ -50,23 +50,5 @@ export async function createVenueHarness(opts: { faults?: Fault[]; latencyMs?: n
   return { exchange, engine, trace, transport, faults, startMs: VIRTUAL_EPOCH_MS, call };
 }
 
-/** The constructor-name chain of an error, child first (e.g. ["DDoSProtection", "NetworkError", …]). */
-export function classChain(error: unknown): string[] {
-  const names: string[] = [];
-  let proto = error !== null && typeof error === 'object' ? Object.getPrototypeOf(error) : undefined;
-  while (proto && proto !== Object.prototype) {
-    names.push(proto.constructor.name);
-    proto = Object.getPrototypeOf(proto);
-  }
-  return names;
-}
-
-/** Runs `fn` and returns the error it rejected with (fails the test if it resolved). */
-export async function rejectionOf(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the call to fail, but it succeeded');
-}
+// Shared with the compliance suite: one definition of how a test reads an error's class chain.
+export { classChain, rejectionOf } from '../compliance/harness.ts';
