@@ -72,6 +72,8 @@ export interface Dialect {
   renderBanned(o: { retryAfterSec: number; bannedUntilMs: number; endpoint: EndpointInfo }): Response;
   /** A 5xx as the exchange sends it during an outage. */
   renderServerError(o: { status: number; variant: 'json' | 'html' | 'empty'; endpoint: EndpointInfo }): Response;
+  /** The venue executed the request but answers "execution status unknown" (the dialect's own words). */
+  renderUnknownStatus(o: { endpoint: EndpointInfo }): Response;
   /** A request refused because the venue is in maintenance. */
   renderMaintenance(o: { endpoint: EndpointInfo }): Response;
   /** Usage headers the exchange adds to every response (e.g. X-MBX-USED-WEIGHT-1M). */

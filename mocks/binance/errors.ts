@@ -46,6 +46,8 @@ export const BINANCE_ERRORS = {
   orderIdOrClientIdMissing: err(400, -1102, "Param 'origClientOrderId' or 'orderId' must be sent, but both were empty/null!"),
   /** `{"code":1,…}`: ccxt matches the message (OnMaintenance) before it looks at the code. */
   maintenance: err(503, 1, 'System is under maintenance.'),
+  // USDⓈ-M answers a backend timeout with 408 (reference §2.2); ccxt: -1007 → RequestTimeout.
+  executionStatusUnknown: err(408, -1007, 'Timeout waiting for response from backend server. Send status unknown; execution status unknown.'),
 } as const;
 
 export const mandatoryParamMissing = (name: string): BinanceError =>

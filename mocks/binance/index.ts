@@ -131,6 +131,9 @@ export const createBinanceUsdmDialect: DialectFactory = (ctx: DialectContext): D
       }
     },
 
+    renderUnknownStatus() {
+      return errorResponse(BINANCE_ERRORS.executionStatusUnknown);
+    },
     renderMaintenance() {
       return errorResponse(BINANCE_ERRORS.maintenance);
     },

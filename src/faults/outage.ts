@@ -21,7 +21,8 @@ export function outage(opts: OutageOptions): OutageFault {
   };
 }
 
-const SERVER_ERROR_VARIANTS = [
+/** The 5xx answers a dialect renders during an outage or a transient error. */
+export const SERVER_ERROR_VARIANTS = [
   { status: 503, variant: 'json' },
   { status: 502, variant: 'html' },
   { status: 500, variant: 'empty' },

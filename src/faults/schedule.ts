@@ -1,3 +1,6 @@
+import { decideAckLoss } from './ack-loss.ts';
+import { decideErrorRate } from './error-rate.ts';
+import { latencyDelayMs } from './latency.ts';
 import { decideMaintenance } from './maintenance.ts';
 import { decideOutage } from './outage.ts';
 import { decideBan, decideRateLimit } from './rate-limit.ts';
@@ -10,7 +13,11 @@ import { initialRateLimitState, type DecideInput, type Fault, type FaultDecision
  * 1. outage — nothing answers, so nothing else can be seen;
  * 2. an IP ban (418) — enforced at the venue's edge, before any application logic;
  * 3. rate limit (429);
- * 4. maintenance — the application answers, refusing trading.
+ * 4. errorRate — a transient 5xx before the venue acts;
+ * 5. maintenance — the application answers, refusing trading;
+ * 6. ackLoss — the venue acts, and the answer is lost.
+ * Latency adds to whatever happens (`extraLatencyMs`); clock skew changes the venue's clock
+ * (`clockSkewMs`), which the dialect's own timestamp check turns into errors.
  * Among faults of the same kind the one that started first wins.
  */
 export class FaultSchedule {
@@ -48,10 +55,30 @@ export class FaultSchedule {
 
   /**
    * Whether a scenario fault (not the client's own misbehaviour, such as a ban it earned) keeps the
-   * venue from taking a hedge at this time. Used by the exposure invariant's allowance.
+   * venue from taking a hedge at this time. Used by the exposure invariant's allowance. Latency,
+   * clock skew (the client can re-sync), lost acknowledgements (orders still execute) and a
+   * partial error rate leave the venue able to hedge.
    */
   blocksTrading(venue: string, nowMs: number): boolean {
-    return this.active(venue, nowMs).length > 0;
+    return this.active(venue, nowMs).some(
+      (f) => f.kind === 'outage' || f.kind === 'rateLimit' || f.kind === 'maintenance' || (f.kind === 'errorRate' && f.probability >= 1),
+    );
+  }
+
+  /** Extra virtual delay for a request now (0 outside latency faults). `random` is the venue's fault stream. */
+  extraLatencyMs(venue: string, nowMs: number, random: () => number): number {
+    const fault = this.active(venue, nowMs).find((f) => f.kind === 'latency');
+    if (fault === undefined || fault.kind !== 'latency') return 0;
+    // Box–Muller from the venue's stream, so the draw is seeded like every other choice.
+    const u = Math.max(random(), Number.EPSILON);
+    const z = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
+    return latencyDelayMs(fault, z);
+  }
+
+  /** How far the venue's clock is off true time now (0 outside clock-skew faults). */
+  clockSkewMs(venue: string, nowMs: number): number {
+    const fault = this.active(venue, nowMs).find((f) => f.kind === 'clockSkew');
+    return fault !== undefined && fault.kind === 'clockSkew' ? fault.skewMs : 0;
   }
 
   decide(input: DecideInput): FaultDecision {
@@ -63,8 +90,21 @@ export class FaultSchedule {
     if (ban !== undefined) return ban;
     const limited = active.find((f) => f.kind === 'rateLimit');
     if (limited !== undefined && limited.kind === 'rateLimit') return decideRateLimit(limited, state, input.nowMs);
+    const errors = active.find((f) => f.kind === 'errorRate');
+    if (errors !== undefined && errors.kind === 'errorRate') {
+      const decision = decideErrorRate(errors, input.random);
+      if (decision !== undefined) return decision;
+    }
     const maint = active.find((f) => f.kind === 'maintenance');
-    if (maint !== undefined && maint.kind === 'maintenance') return decideMaintenance(maint, input.endpoint.group);
+    if (maint !== undefined && maint.kind === 'maintenance') {
+      const decision = decideMaintenance(maint, input.endpoint.group);
+      if (decision.action !== 'pass') return decision;
+    }
+    const lost = active.find((f) => f.kind === 'ackLoss');
+    if (lost !== undefined && lost.kind === 'ackLoss') {
+      const decision = decideAckLoss(lost, input.endpoint, input.random);
+      if (decision !== undefined) return decision;
+    }
     return { action: 'pass' };
   }
 }

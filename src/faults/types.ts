@@ -37,7 +37,34 @@ export interface MaintenanceFault extends FaultWindow {
   announcedAheadSec: number;
 }
 
-export type Fault = OutageFault | RateLimitFault | MaintenanceFault;
+export interface LatencyFault extends FaultWindow {
+  kind: 'latency';
+  /** Extra delay per request, log-normal with this median and 99th percentile. */
+  latencyMsMedian: number;
+  latencyMsP99: number;
+}
+
+export interface AckLossFault extends FaultWindow {
+  kind: 'ackLoss';
+  /** Chance that an order placement's answer is lost (the order still executes). */
+  probability: number;
+  /** `timeout`: no answer until the client gives up; `unknownStatus`: the dialect's "execution status unknown" error. */
+  mode: 'timeout' | 'unknownStatus';
+}
+
+export interface ErrorRateFault extends FaultWindow {
+  kind: 'errorRate';
+  /** Chance that a request fails with one of the dialect's transient 5xx answers (before the venue acts). */
+  probability: number;
+}
+
+export interface ClockSkewFault extends FaultWindow {
+  kind: 'clockSkew';
+  /** The venue's clock runs this far ahead (positive) or behind (negative) of true time. */
+  skewMs: number;
+}
+
+export type Fault = OutageFault | RateLimitFault | MaintenanceFault | LatencyFault | AckLossFault | ErrorRateFault | ClockSkewFault;
 export type FaultKind = Fault['kind'];
 
 /** Per-venue state the rate-limit model keeps between requests (IP-level, so it outlives fault windows). */
@@ -64,7 +91,9 @@ export type FaultDecision =
   | { action: 'serverError'; fault: Fault; status: number; variant: 'json' | 'html' | 'empty' }
   | { action: 'rateLimited'; fault: Fault; retryAfterSec: number }
   | { action: 'banned'; fault: Fault | undefined; retryAfterSec: number; bannedUntilMs: number }
-  | { action: 'maintenance'; fault: Fault };
+  | { action: 'maintenance'; fault: Fault }
+  /** The venue executes the request, then the answer is lost (`timeout`) or replaced by "status unknown". */
+  | { action: 'ackLoss'; fault: AckLossFault };
 
 export interface DecideInput {
   venue: string;

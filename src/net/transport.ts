@@ -75,6 +75,13 @@ export function createTransport(opts: TransportOptions): Transport {
     byOutcome[outcome] = (byOutcome[outcome] ?? 0) + 1;
   };
 
+  /** A fault that shapes a request without deciding its fate (latency, clock skew) still counts as fired. */
+  const fired = (venue: string, reqId: number, kind: string, detail: Record<string, unknown>): void => {
+    faultsFired[kind] = (faultsFired[kind] ?? 0) + 1;
+    const fault = opts.faults.active(venue, opts.now()).find((f) => f.kind === kind);
+    opts.trace.record('fault.fired', { venue, reqId, faultId: fault?.id ?? kind, action: kind, ...detail });
+  };
+
   const usage = (venue: VenueRuntime, nowMs: number, endpoint: EndpointInfo): UsageSnapshot => {
     venue.weightLog.push([nowMs, endpoint.weight]);
     if (endpoint.orderCount > 0) venue.orderLog.push(nowMs);
@@ -109,9 +116,14 @@ export function createTransport(opts: TransportOptions): Transport {
     const reqId = nextRequestId++;
     opts.trace.record('request', { venue: venue.id, reqId, endpoint: endpoint.endpoint });
     const halfLatencyMs = venue.latencyMs / 2;
-    if (halfLatencyMs > 0) await sleep(halfLatencyMs);
+    // A latency fault delays the request on its way in (the venue acts later, as on a slow path).
+    const extraLatencyMs = opts.faults.extraLatencyMs(venue.id, opts.now(), venue.random);
+    if (halfLatencyMs + extraLatencyMs > 0) await sleep(halfLatencyMs + extraLatencyMs);
 
     const nowMs = opts.now();
+    if (extraLatencyMs > 0) fired(venue.id, reqId, 'latency', { delayMs: extraLatencyMs });
+    const skewMs = opts.faults.clockSkewMs(venue.id, nowMs);
+    if (skewMs !== 0) fired(venue.id, reqId, 'clockSkew', { skewMs });
     const decision = opts.faults.decide({ venue: venue.id, endpoint, nowMs, random: venue.random });
     if (decision.action !== 'pass') {
       const faultId = decision.fault?.id ?? 'ban';
@@ -144,7 +156,7 @@ export function createTransport(opts: TransportOptions): Transport {
     let text: string;
     let headers: Headers;
     try {
-      if (decision.action === 'pass') {
+      if (decision.action === 'pass' || decision.action === 'ackLoss') {
         const request = new Request(url, { method, headers: init.headers, body: init.body ?? null });
         const mocked = await getResponse(venue.dialect.handlers as RequestHandler[], request);
         if (mocked === undefined) {
@@ -157,6 +169,13 @@ export function createTransport(opts: TransportOptions): Transport {
       } else {
         response = renderFault(venue.dialect, decision, endpoint, usage(venue, nowMs, endpoint));
       }
+      if (decision.action === 'ackLoss') {
+        // The venue has acted (the order is in its books); only the answer is lost.
+        opts.trace.record('fault.ackLost', { venue: venue.id, reqId, status: response.status, mode: decision.fault.mode });
+        await response.text();
+        // `timeout` answers nothing (see below); the placeholder only keeps the code path single.
+        response = decision.fault.mode === 'unknownStatus' ? venue.dialect.renderUnknownStatus({ endpoint }) : new Response(null, { status: 200 });
+      }
       headers = new Headers(response.headers);
       if (decision.action === 'pass') {
         const usageNow = usage(venue, nowMs, endpoint);
@@ -165,6 +184,9 @@ export function createTransport(opts: TransportOptions): Transport {
       text = await response.text();
     } finally {
       inFlight -= 1;
+    }
+    if (decision.action === 'ackLoss' && decision.fault.mode === 'timeout') {
+      return hang(init.signal ?? undefined, () => finish('timeout', { faultId: decision.fault.id }));
     }
     const retryAfter = headers.get('Retry-After');
     if (halfLatencyMs > 0) await sleep(halfLatencyMs);
@@ -194,6 +216,7 @@ function outcomeOf(status: number, decision: FaultDecision): string {
   if (decision.action === 'banned') return 'banned';
   if (decision.action === 'maintenance') return 'maintenance';
   if (decision.action === 'serverError') return 'http5xx';
+  if (decision.action === 'ackLoss') return 'ackLost';
   if (status >= 500) return 'http5xx';
   if (status >= 400) return 'http4xx';
   return 'ok';

@@ -212,8 +212,13 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
       v.busy = true;
       void (async () => {
         try {
-          await request<any>(v, (ex) => ex.fetchTime());
-          log(`${v.venue.id}: probe answered; venue recovering`, { venue: v.venue.id, health: 'healthy' });
+          const pending = unknowns.some((u) => u.venueId === v.venue.id);
+          // With an order of unknown outcome on the venue, the lookup that settles it is the probe:
+          // a lost acknowledgement on a live venue resolves in one round trip instead of a
+          // probe interval, before its quantity is hedged anywhere else.
+          if (pending) await lookupUnknowns(v);
+          else await request<any>(v, (ex) => ex.fetchTime());
+          log(`${v.venue.id}: ${pending ? 'order lookup' : 'probe'} answered; venue recovering`, { venue: v.venue.id, health: 'healthy' });
           v.state = 'healthy';
           if (!v.marketsLoaded) await loadMarkets(v);
           await resolveUnknowns(v);
@@ -221,8 +226,10 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
         } catch (error) {
           const meaning = meaningOf(error);
           if (meaning === 'unavailable' || meaning === 'unknownOutcome') {
-            v.probeIntervalMs = Math.min(v.probeIntervalMs * 2, opts.probeIntervalMsMax);
-            v.untilMs = ctx.clock.now() + v.probeIntervalMs;
+            const uncovered = unknowns.some((u) => u.venueId === v.venue.id && !u.coveredElsewhere);
+            // Keep asking quickly while an uncovered unknown order blocks re-hedging; back off otherwise.
+            v.probeIntervalMs = uncovered ? opts.probeIntervalMsMin : Math.min(v.probeIntervalMs * 2, opts.probeIntervalMsMax);
+            v.untilMs = ctx.clock.now() + (uncovered ? opts.tickMs : v.probeIntervalMs);
           } else {
             apply(v, meaning, error, 'probe');
           }
@@ -259,23 +266,40 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
     }
   }
 
+  /** Settles every unknown order on the venue by client order id; throws what the venue raised if it cannot. */
+  async function lookupUnknowns(v: VenueState): Promise<void> {
+    for (const u of unknowns.filter((x) => x.venueId === v.venue.id)) {
+      try {
+        settle(v, u, await request<any>(v, (ex) => ex.fetchOrder(undefined, ctx.symbol, { origClientOrderId: u.clientOrderId })));
+      } catch (error) {
+        if (errorName(error) !== 'OrderNotFound') throw error;
+        settle(v, u, undefined);
+      }
+    }
+  }
+
+  /** An unknown order's outcome is known: its fill (if any) counts from now on. */
+  function settle(v: VenueState, u: UnknownOrder, order: { status?: string; filled?: number } | undefined): void {
+    const filled = Number(order?.filled ?? 0) * Math.sign(u.signedBase);
+    v.positionBase = round8(v.positionBase + filled);
+    log(
+      order === undefined
+        ? `${v.venue.id}: unknown order ${u.clientOrderId} resolved: never reached the venue`
+        : `${v.venue.id}: unknown order ${u.clientOrderId} resolved: ${order.status}, filled ${Math.abs(filled)}${u.coveredElsewhere && filled !== 0 ? ' (was hedged elsewhere too: unwinding the excess)' : ''}`,
+      { venue: v.venue.id, clientOrderId: u.clientOrderId, filledBase: filled },
+    );
+    unknowns.splice(unknowns.indexOf(u), 1);
+  }
+
   /** Looks each unknown order on this venue up by client order id; its fill then counts. */
   async function resolveUnknowns(v: VenueState): Promise<void> {
     for (const u of unknowns.filter((x) => x.venueId === v.venue.id)) {
       try {
         const order = await request<any>(v, (ex) => ex.fetchOrder(undefined, ctx.symbol, { origClientOrderId: u.clientOrderId }));
-        const filled = Number(order.filled ?? 0) * Math.sign(u.signedBase);
-        v.positionBase = round8(v.positionBase + filled);
-        log(`${v.venue.id}: unknown order ${u.clientOrderId} resolved: ${order.status}, filled ${Math.abs(filled)}`, {
-          venue: v.venue.id,
-          clientOrderId: u.clientOrderId,
-          filledBase: filled,
-        });
-        unknowns.splice(unknowns.indexOf(u), 1);
+        settle(v, u, order);
       } catch (error) {
         if (errorName(error) === 'OrderNotFound') {
-          log(`${v.venue.id}: unknown order ${u.clientOrderId} resolved: never reached the venue`, { venue: v.venue.id, clientOrderId: u.clientOrderId });
-          unknowns.splice(unknowns.indexOf(u), 1);
+          settle(v, u, undefined);
         } else {
           apply(v, meaningOf(error), error, 'fetchOrder');
           return;
@@ -333,6 +357,8 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
         });
       }
       apply(target, meaning, error, 'createOrder');
+      // Look the order up at once: the first lookup is also the venue's probe.
+      if (meaning === 'unknownOutcome') target.untilMs = ctx.clock.now();
     }
   }
 

@@ -91,7 +91,7 @@ function faultArbitrary(runMs: number, venueIds: readonly string[]) {
   const window = msArbitrary(0, runMs - 1).chain((atMs) =>
     fc.record({ atMs: fc.constant(atMs), durationMs: msArbitrary(1, runMs - atMs) }),
   );
-  return fc.tuple(fc.constantFrom(...venueIds), fc.constantFrom(...FAULT_KINDS), window).chain(([venue, kind, { atMs, durationMs }]) => {
+  return fc.tuple(fc.constantFrom(...venueIds), fc.constantFrom(...FAULT_KINDS), window).chain(([venue, kind, { atMs, durationMs }]): fc.Arbitrary<Record<string, unknown>> => {
     const base = { venue: fc.constant(venue), kind: fc.constant(kind), atSec: durationInputArbitrary(atMs), durationSec: durationInputArbitrary(durationMs) };
     const required = ['venue', 'kind', 'atSec', 'durationSec'] as const;
     switch (kind) {
@@ -101,6 +101,16 @@ function faultArbitrary(runMs: number, venueIds: readonly string[]) {
         return fc.record({ ...base, retryAfterSec: msArbitrary(1, 600_000).chain(durationInputArbitrary), banSec: msArbitrary(1, 7_200_000).chain(durationInputArbitrary) }, { requiredKeys: [...required] });
       case 'maintenance':
         return fc.record({ ...base, announcedAheadSec: msArbitrary(0, 86_400_000).chain(durationInputArbitrary) }, { requiredKeys: [...required] });
+      case 'latency':
+        return fc
+          .tuple(fc.integer({ min: 0, max: 5000 }), fc.integer({ min: 0, max: 30_000 }))
+          .chain(([median, extra]) => fc.record({ ...base, latencyMsMedian: fc.constant(median), latencyMsP99: fc.constant(median + extra) }, { requiredKeys: [...required, 'latencyMsMedian', 'latencyMsP99'] }));
+      case 'ackLoss':
+        return fc.record({ ...base, probability: decimal(0, 1, 100), mode: fc.constantFrom('timeout', 'unknownStatus') }, { requiredKeys: [...required] });
+      case 'errorRate':
+        return fc.record({ ...base, probability: decimal(0, 1, 100) }, { requiredKeys: [...required, 'probability'] });
+      case 'clockSkew':
+        return fc.record({ ...base, skewMs: fc.integer({ min: -120_000, max: 120_000 }) }, { requiredKeys: [...required, 'skewMs'] });
     }
   });
 }

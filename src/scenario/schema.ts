@@ -168,8 +168,54 @@ export const maintenanceFaultSchema = z.strictObject({
   announcedAheadSec: durationSecNonNegative().default(0),
 });
 
+const probability = z.number().min(0).max(1);
+
+/** Extra, seeded, log-normal delay on every request to the venue (and so on its matching). */
+export const latencyFaultSchema = z
+  .strictObject({
+    venue: venueIdSchema,
+    kind: z.literal('latency'),
+    ...faultWindow,
+    latencyMsMedian: z.number().nonnegative(),
+    latencyMsP99: z.number().nonnegative(),
+  })
+  .refine((f) => f.latencyMsP99 >= f.latencyMsMedian, { message: 'latencyMsP99 must be at least latencyMsMedian', path: ['latencyMsP99'] });
+
+/** Order placements reach the venue and execute; the answer is lost (timeout) or "execution status unknown". */
+export const ackLossFaultSchema = z.strictObject({
+  venue: venueIdSchema,
+  kind: z.literal('ackLoss'),
+  ...faultWindow,
+  probability: probability.default(1),
+  mode: z.enum(['timeout', 'unknownStatus']).default('timeout'),
+});
+
+/** Each request fails with a transient 5xx from the dialect's set with this probability. */
+export const errorRateFaultSchema = z.strictObject({
+  venue: venueIdSchema,
+  kind: z.literal('errorRate'),
+  ...faultWindow,
+  probability,
+});
+
+/** The venue's clock runs `skewMs` ahead (positive) or behind (negative) of true time. */
+export const clockSkewFaultSchema = z.strictObject({
+  venue: venueIdSchema,
+  kind: z.literal('clockSkew'),
+  ...faultWindow,
+  skewMs: z.number().int(),
+});
+
 /** Every fault kind's schema; the discriminated union is built from this list. */
-export const FAULT_SCHEMAS = [outageFaultSchema, rateLimitFaultSchema, maintenanceFaultSchema] as const;
+export const FAULT_SCHEMAS = [
+  outageFaultSchema,
+  rateLimitFaultSchema,
+  maintenanceFaultSchema,
+  latencyFaultSchema,
+  ackLossFaultSchema,
+  errorRateFaultSchema,
+  clockSkewFaultSchema,
+] as const;
 /** Fault kind names, from FAULT_SCHEMAS. */
 export const FAULT_KINDS = FAULT_SCHEMAS.map((s) => s.shape.kind.value) as [FaultKind, ...FaultKind[]];
 

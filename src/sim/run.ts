@@ -1,7 +1,7 @@
 import ccxt from 'ccxt';
 import { createBinanceUsdmDialect } from '../../mocks/binance/index.ts';
 import type { DialectFactory } from '../../mocks/types.ts';
-import { FaultSchedule, maintenance, outage, rateLimit, type Fault } from '../faults/index.ts';
+import { FaultSchedule, ackLoss, clockSkew, errorRate, latency, maintenance, outage, rateLimit, type Fault } from '../faults/index.ts';
 import { checkInvariants, type InvariantResult } from '../invariants/index.ts';
 import { marketSpec } from '../market/markets.ts';
 import { createPricePath } from '../market/price-path.ts';
@@ -67,6 +67,14 @@ export function faultsFromScenario(scenario: Scenario, startMs: number): Fault[]
         return rateLimit({ ...base, retryAfterSec: f.retryAfterSec, banSec: f.banSec });
       case 'maintenance':
         return maintenance({ ...base, announcedAheadSec: f.announcedAheadSec });
+      case 'latency':
+        return latency({ ...base, latencyMsMedian: f.latencyMsMedian, latencyMsP99: f.latencyMsP99 });
+      case 'ackLoss':
+        return ackLoss({ ...base, probability: f.probability, mode: f.mode });
+      case 'errorRate':
+        return errorRate({ ...base, probability: f.probability });
+      case 'clockSkew':
+        return clockSkew({ ...base, skewMs: f.skewMs });
     }
   });
 }
@@ -118,7 +126,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     const dialect = factory({
       engine,
       hostname: `${v.id}.venuechaos.test`,
-      now,
+      // The venue's own clock: true time plus any scripted skew.
+      now: () => now() + faults.clockSkewMs(v.id, now()),
       credentials: credentialsFor(v.id),
       systemStatus: () => faults.systemStatus(v.id, now()),
     });

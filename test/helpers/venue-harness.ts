@@ -35,7 +35,7 @@ export async function createVenueHarness(opts: { faults?: Fault[]; latencyMs?: n
   const dialect = createBinanceUsdmDialect({
     engine,
     hostname: `${venue}.venuechaos.test`,
-    now,
+    now: () => now() + faults.clockSkewMs(venue, now()),
     credentials: credentialsFor(venue),
     systemStatus: () => faults.systemStatus(venue, now()),
   });

@@ -20,7 +20,7 @@ describe('shipped scenarios', () => {
     expect(files.length).toBeGreaterThanOrEqual(3);
   });
 
-  test.each(files)('%s meets its expected outcome with the reference engine, and its faults fired', async (file) => {
+  test.each(files)('%s meets its expected outcome with the reference engine, its faults fired, and it replays byte for byte', async (file) => {
     const scenario = await load(file);
     const result = await runScenario(scenario);
     const failed = result.invariants.filter((i) => !i.passed).map((i) => `${i.name}: ${i.firstViolation?.message}`);
@@ -33,6 +33,8 @@ describe('shipped scenarios', () => {
       expect(result.faultsInjected[kind] ?? 0, `${kind} fault never hit a request`).toBeGreaterThan(0);
     }
     expect(result.simulatedMs).toBe(scenario.durationSec * 1000);
+    // And it replays: a second run in the same process gives the same trace.
+    expect((await runScenario(scenario)).traceHash).toBe(result.traceHash);
   });
 });
 

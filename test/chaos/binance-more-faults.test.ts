@@ -1,0 +1,111 @@
+import { describe, expect, test } from 'vitest';
+import { ackLoss, clockSkew, errorRate, latency } from '../../src/faults/index.ts';
+import { VIRTUAL_EPOCH_MS } from '../../src/sim/virtual-clock.ts';
+import { classChain, createVenueHarness, rejectionOf } from '../helpers/venue-harness.ts';
+
+/**
+ * Latency, lost acknowledgements, transient error rates and clock skew on the Binance USDⓈ-M
+ * dialect, through the real transport and ccxt: what the client sees, what the venue's ground
+ * truth says, and that each fault fired only inside its window.
+ */
+
+const T = 1_000;
+const at = (ms: number) => VIRTUAL_EPOCH_MS + ms;
+const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const BTC = 'BTC/USDT:USDT';
+
+describe('latency', () => {
+  test('adds seeded log-normal delay inside its window and none outside it', async () => {
+    const h = await createVenueHarness({ faults: [latency({ venue: 'primary', startMs: at(T), durationMs: 60_000, latencyMsMedian: 200, latencyMsP99: 2000 })] });
+    const timed = async (): Promise<number> => {
+      const t0 = Date.now();
+      await h.call(() => h.exchange.fetchTime());
+      return Date.now() - t0;
+    };
+    expect(await timed()).toBe(0); // before the window: the venue's own latency (0 here)
+    await h.call(() => wait(T));
+    const inside: number[] = [];
+    for (let i = 0; i < 40; i++) inside.push(await timed());
+    inside.sort((a, b) => a - b);
+    const median = inside[20] ?? 0;
+    expect(median).toBeGreaterThan(80);
+    expect(median).toBeLessThan(500);
+    expect(inside[39]).toBeGreaterThan(median);
+    await h.call(() => wait(60_000));
+    expect(await timed()).toBe(0); // after the window
+  });
+});
+
+describe('ackLoss', () => {
+  test('mode timeout: the client gets RequestTimeout while the venue filled the order, and fetchOrder by client order id finds it', async () => {
+    const h = await createVenueHarness({ faults: [ackLoss({ venue: 'primary', startMs: at(T), durationMs: 60_000, mode: 'timeout' })] });
+    await h.call(() => wait(T));
+    const error = await rejectionOf(h.call(() => h.exchange.createOrder(BTC, 'market', 'buy', 0.01, undefined, { clientOrderId: 'lost-1' })));
+    expect(classChain(error)[0]).toBe('RequestTimeout');
+    // Ground truth: the fill happened.
+    expect(h.engine.trades(BTC).map((f) => f.clientOrderId)).toEqual(['lost-1']);
+    expect(h.engine.positions(Date.now()).find((p) => p.symbol === BTC)?.size).toBe('0.01');
+    expect(h.trace.events.filter((e) => e.type === 'fault.ackLost')).toHaveLength(1);
+    // Reads are not affected: the client can find out what happened.
+    const order = await h.call(() => h.exchange.fetchOrder(undefined, BTC, { origClientOrderId: 'lost-1' }));
+    expect(order.status).toBe('closed');
+    expect(order.filled).toBe(0.01);
+  });
+
+  test('mode unknownStatus: Binance answers -1007 "execution status unknown" (ccxt RequestTimeout) and the order still executed', async () => {
+    const h = await createVenueHarness({ faults: [ackLoss({ venue: 'primary', startMs: at(T), durationMs: 60_000, mode: 'unknownStatus' })] });
+    await h.call(() => wait(T));
+    const error = await rejectionOf(h.call(() => h.exchange.createOrder(BTC, 'market', 'sell', 0.02, undefined, { clientOrderId: 'lost-2' })));
+    expect(classChain(error)[0]).toBe('RequestTimeout');
+    expect(error.message).toMatch(/execution status unknown/);
+    expect(h.engine.positions(Date.now()).find((p) => p.symbol === BTC)?.size).toBe('-0.02');
+  });
+
+  test('does not fire before its window', async () => {
+    const h = await createVenueHarness({ faults: [ackLoss({ venue: 'primary', startMs: at(60_000), durationMs: 60_000 })] });
+    const order = await h.call(() => h.exchange.createOrder(BTC, 'market', 'buy', 0.01));
+    expect(order.status).toBe('closed');
+    expect(h.trace.events.some((e) => e.type === 'fault.ackLost')).toBe(false);
+  });
+});
+
+describe('errorRate', () => {
+  test('probability 1 fails every request with a Binance 5xx (ExchangeNotAvailable) before the venue acts', async () => {
+    const h = await createVenueHarness({ faults: [errorRate({ venue: 'primary', startMs: at(T), durationMs: 60_000, probability: 1 })] });
+    await h.call(() => wait(T));
+    const error = await rejectionOf(h.call(() => h.exchange.createOrder(BTC, 'market', 'buy', 0.01)));
+    expect(classChain(error)[0]).toBe('ExchangeNotAvailable');
+    expect(h.engine.trades(BTC)).toHaveLength(0);
+  });
+
+  test('probability 0.5 fails about half of the requests, each failure recorded in the trace', async () => {
+    const h = await createVenueHarness({ faults: [errorRate({ venue: 'primary', startMs: at(T), durationMs: 600_000, probability: 0.5 })] });
+    await h.call(() => wait(T));
+    let failed = 0;
+    for (let i = 0; i < 60; i++) {
+      try {
+        await h.call(() => h.exchange.fetchTime());
+      } catch (error) {
+        expect(classChain(error)[0]).toBe('ExchangeNotAvailable');
+        failed += 1;
+      }
+    }
+    expect(failed).toBeGreaterThan(15);
+    expect(failed).toBeLessThan(45);
+    expect(h.trace.events.filter((e) => e.type === 'fault.fired' && e['action'] === 'serverError')).toHaveLength(failed);
+  });
+});
+
+describe('clockSkew', () => {
+  test('signed requests outside recvWindow get Binance -1021 (ccxt InvalidNonce); fetchTime shows the skew; re-syncing fixes it', async () => {
+    const h = await createVenueHarness({ faults: [clockSkew({ venue: 'primary', startMs: at(T), durationMs: 60_000, skewMs: 30_000 })] });
+    expect((await h.call(() => h.exchange.fetchBalance())).USDT).toBeDefined();
+    await h.call(() => wait(T));
+    const error = await rejectionOf(h.call(() => h.exchange.fetchBalance()));
+    expect(classChain(error)[0]).toBe('InvalidNonce');
+    expect((await h.call(() => h.exchange.fetchTime())) - Date.now()).toBe(30_000);
+    // The remedy a careful client applies: measure the offset and sign with the venue's time.
+    await h.call(() => h.exchange.loadTimeDifference());
+    expect((await h.call(() => h.exchange.fetchBalance())).USDT).toBeDefined();
+  });
+});
