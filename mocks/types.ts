@@ -41,6 +41,8 @@ export interface DialectContext {
   credentials: DialectCredentials;
   /** What the venue's status endpoint currently announces. */
   systemStatus: () => 'normal' | 'maintenance';
+  /** What the matching engine accepts now (a partial maintenance phase); the dialect refuses the rest in its own words. */
+  tradingPhase: () => 'normal' | 'cancelOnly' | 'postOnly' | 'reduceOnly';
 }
 
 /** Usage counters the transport keeps per venue (per IP / per account) to put in headers. */

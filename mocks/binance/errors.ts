@@ -46,6 +46,10 @@ export const BINANCE_ERRORS = {
   orderIdOrClientIdMissing: err(400, -1102, "Param 'origClientOrderId' or 'orderId' must be sent, but both were empty/null!"),
   /** `{"code":1,…}`: ccxt matches the message (OnMaintenance) before it looks at the code. */
   maintenance: err(503, 1, 'System is under maintenance.'),
+  // A symbol not trading (status BREAK): ccxt matches the message → MarketClosed (reference §2.3).
+  marketClosed: err(400, -1013, 'Market is closed.'),
+  // USDⓈ-M's reduce-only restriction; ccxt's linear map → PermissionDenied.
+  reduceOnlyPhase: err(400, -4400, 'Futures Trading Quantitative Rules violated, only reduceOnly order is allowed, please try again later.'),
   // USDⓈ-M answers a backend timeout with 408 (reference §2.2); ccxt: -1007 → RequestTimeout.
   executionStatusUnknown: err(408, -1007, 'Timeout waiting for response from backend server. Send status unknown; execution status unknown.'),
 } as const;

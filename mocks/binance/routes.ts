@@ -349,6 +349,10 @@ export function buildRoutes(nextClientOrderId: () => string): Route[] {
       handle: (req) => {
         const spec = requiredSymbol(req);
         const order = parseNewOrder(req, spec, nextClientOrderId);
+        // A partial maintenance phase: cancels and reads pass; new orders outside the phase do not.
+        const phase = req.ctx.tradingPhase();
+        if (phase === 'cancelOnly' || (phase === 'postOnly' && order.timeInForce !== 'GTX')) return errorResponse(BINANCE_ERRORS.marketClosed);
+        if (phase === 'reduceOnly' && order.reduceOnly !== true) return errorResponse(BINANCE_ERRORS.reduceOnlyPhase);
         const result = req.ctx.engine.placeOrder(order);
         if (!result.ok) return errorResponse(placeErrorFor(result.reason, order, spec));
         const shape = req.params.get('newOrderRespType') === 'RESULT' ? 'result' : 'ack';

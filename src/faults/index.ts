@@ -6,4 +6,4 @@ export { ackLoss, decideAckLoss, type AckLossOptions } from './ack-loss.ts';
 export { errorRate, decideErrorRate, type ErrorRateOptions } from './error-rate.ts';
 export { clockSkew, type ClockSkewOptions } from './clock-skew.ts';
 export { FaultSchedule } from './schedule.ts';
-export type { Fault, FaultKind, FaultDecision, OutageFault, RateLimitFault, MaintenanceFault, LatencyFault, AckLossFault, ErrorRateFault, ClockSkewFault, OutageMode, RateLimitState } from './types.ts';
+export type { Fault, FaultKind, FaultDecision, OutageFault, RateLimitFault, MaintenanceFault, LatencyFault, AckLossFault, ErrorRateFault, ClockSkewFault, MaintenancePhase, TradingPhase, OutageMode, RateLimitState } from './types.ts';

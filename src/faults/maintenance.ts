@@ -1,5 +1,5 @@
 import type { EndpointGroup } from '../../mocks/types.ts';
-import type { FaultDecision, MaintenanceFault } from './types.ts';
+import type { FaultDecision, MaintenanceFault, MaintenancePhase } from './types.ts';
 
 /** Options for a maintenance window. */
 export interface MaintenanceOptions {
@@ -7,6 +7,7 @@ export interface MaintenanceOptions {
   startMs: number;
   durationMs: number;
   announcedAheadSec?: number;
+  phase?: MaintenancePhase;
   id?: string;
 }
 
@@ -19,16 +20,19 @@ export function maintenance(opts: MaintenanceOptions): MaintenanceFault {
     startMs: opts.startMs,
     endMs: opts.startMs + opts.durationMs,
     announcedAheadSec: opts.announcedAheadSec ?? 0,
+    phase: opts.phase ?? 'full',
   };
 }
 
 /**
- * During maintenance the status endpoint keeps answering (it is how clients learn of the window)
- * and so do reference and market data; trading and account requests are refused with the
- * dialect's maintenance error.
+ * During full maintenance the status endpoint keeps answering (it is how clients learn of the
+ * window) and so do reference and market data; trading and account requests are refused with the
+ * dialect's maintenance error. Partial phases (cancelOnly, postOnly, reduceOnly) pass here: the
+ * dialect reads the order and refuses what the phase forbids, in the exchange's own words.
  */
 const REFUSED_GROUPS: ReadonlySet<EndpointGroup> = new Set(['order', 'account']);
 
 export function decideMaintenance(fault: MaintenanceFault, group: EndpointGroup): FaultDecision {
+  if (fault.phase !== 'full') return { action: 'pass' };
   return REFUSED_GROUPS.has(group) ? { action: 'maintenance', fault } : { action: 'pass' };
 }

@@ -4,7 +4,7 @@ import { latencyDelayMs } from './latency.ts';
 import { decideMaintenance } from './maintenance.ts';
 import { decideOutage } from './outage.ts';
 import { decideBan, decideRateLimit } from './rate-limit.ts';
-import { initialRateLimitState, type DecideInput, type Fault, type FaultDecision, type RateLimitState } from './types.ts';
+import { initialRateLimitState, type DecideInput, type Fault, type FaultDecision, type RateLimitState, type TradingPhase } from './types.ts';
 
 /**
  * The fault schedule: given a request (venue, endpoint, time) → what happens to it.
@@ -48,9 +48,15 @@ export class FaultSchedule {
     return state;
   }
 
-  /** What the venue's status endpoint announces now. */
+  /** What the venue's status endpoint announces now: maintenance during a full window. */
   systemStatus(venue: string, nowMs: number): 'normal' | 'maintenance' {
-    return this.active(venue, nowMs).some((f) => f.kind === 'maintenance') ? 'maintenance' : 'normal';
+    return this.active(venue, nowMs).some((f) => f.kind === 'maintenance' && f.phase === 'full') ? 'maintenance' : 'normal';
+  }
+
+  /** What the venue's matching engine accepts now; a partial maintenance phase restricts it. */
+  tradingPhase(venue: string, nowMs: number): TradingPhase {
+    const fault = this.active(venue, nowMs).find((f) => f.kind === 'maintenance' && f.phase !== 'full');
+    return fault !== undefined && fault.kind === 'maintenance' && fault.phase !== 'full' ? fault.phase : 'normal';
   }
 
   /**
@@ -61,7 +67,12 @@ export class FaultSchedule {
    */
   blocksTrading(venue: string, nowMs: number): boolean {
     return this.active(venue, nowMs).some(
-      (f) => f.kind === 'outage' || f.kind === 'rateLimit' || f.kind === 'maintenance' || (f.kind === 'errorRate' && f.probability >= 1),
+      (f) =>
+        f.kind === 'outage' ||
+        f.kind === 'rateLimit' ||
+        // A full or cancel-only window refuses any hedge; post-only and reduce-only still take some.
+        (f.kind === 'maintenance' && (f.phase === 'full' || f.phase === 'cancelOnly')) ||
+        (f.kind === 'errorRate' && f.probability >= 1),
     );
   }
 

@@ -31,8 +31,19 @@ export interface RateLimitFault extends FaultWindow {
   ignoredMax: number;
 }
 
+/**
+ * What a maintenance window still allows: `full` nothing (trading and account requests refused),
+ * `cancelOnly` cancels and reads, `postOnly` post-only orders and cancels, `reduceOnly` orders
+ * that reduce a position.
+ */
+export type MaintenancePhase = 'full' | 'cancelOnly' | 'postOnly' | 'reduceOnly';
+
+/** What the venue's matching engine accepts right now, as a dialect sees it. */
+export type TradingPhase = 'normal' | Exclude<MaintenancePhase, 'full'>;
+
 export interface MaintenanceFault extends FaultWindow {
   kind: 'maintenance';
+  phase: MaintenancePhase;
   /** Seconds before `startMs` from which the venue's status could announce the window (dialects without an announcement channel ignore it). */
   announcedAheadSec: number;
 }

@@ -124,6 +124,8 @@ export function createTransport(opts: TransportOptions): Transport {
     if (extraLatencyMs > 0) fired(venue.id, reqId, 'latency', { delayMs: extraLatencyMs });
     const skewMs = opts.faults.clockSkewMs(venue.id, nowMs);
     if (skewMs !== 0) fired(venue.id, reqId, 'clockSkew', { skewMs });
+    const phase = opts.faults.tradingPhase(venue.id, nowMs);
+    if (phase !== 'normal' && endpoint.group === 'order') fired(venue.id, reqId, 'maintenance', { phase });
     const decision = opts.faults.decide({ venue: venue.id, endpoint, nowMs, random: venue.random });
     if (decision.action !== 'pass') {
       const faultId = decision.fault?.id ?? 'ban';

@@ -100,7 +100,7 @@ function faultArbitrary(runMs: number, venueIds: readonly string[]) {
       case 'rateLimit':
         return fc.record({ ...base, retryAfterSec: msArbitrary(1, 600_000).chain(durationInputArbitrary), banSec: msArbitrary(1, 7_200_000).chain(durationInputArbitrary) }, { requiredKeys: [...required] });
       case 'maintenance':
-        return fc.record({ ...base, announcedAheadSec: msArbitrary(0, 86_400_000).chain(durationInputArbitrary) }, { requiredKeys: [...required] });
+        return fc.record({ ...base, announcedAheadSec: msArbitrary(0, 86_400_000).chain(durationInputArbitrary), phase: fc.constantFrom('full', 'cancelOnly', 'postOnly', 'reduceOnly') }, { requiredKeys: [...required] });
       case 'latency':
         return fc
           .tuple(fc.integer({ min: 0, max: 5000 }), fc.integer({ min: 0, max: 30_000 }))

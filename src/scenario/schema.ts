@@ -166,6 +166,8 @@ export const maintenanceFaultSchema = z.strictObject({
   kind: z.literal('maintenance'),
   ...faultWindow,
   announcedAheadSec: durationSecNonNegative().default(0),
+  /** What still works: `full` nothing, `cancelOnly` cancels, `postOnly` post-only orders, `reduceOnly` position-reducing orders. */
+  phase: z.enum(['full', 'cancelOnly', 'postOnly', 'reduceOnly']).default('full'),
 });
 
 const probability = z.number().min(0).max(1);

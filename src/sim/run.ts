@@ -66,7 +66,7 @@ export function faultsFromScenario(scenario: Scenario, startMs: number): Fault[]
       case 'rateLimit':
         return rateLimit({ ...base, retryAfterSec: f.retryAfterSec, banSec: f.banSec });
       case 'maintenance':
-        return maintenance({ ...base, announcedAheadSec: f.announcedAheadSec });
+        return maintenance({ ...base, announcedAheadSec: f.announcedAheadSec, phase: f.phase });
       case 'latency':
         return latency({ ...base, latencyMsMedian: f.latencyMsMedian, latencyMsP99: f.latencyMsP99 });
       case 'ackLoss':
@@ -130,6 +130,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       now: () => now() + faults.clockSkewMs(v.id, now()),
       credentials: credentialsFor(v.id),
       systemStatus: () => faults.systemStatus(v.id, now()),
+      tradingPhase: () => faults.tradingPhase(v.id, now()),
     });
     return { id: v.id, dialect, latencyMs: v.latencyMs };
   });

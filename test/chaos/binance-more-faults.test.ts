@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { ackLoss, clockSkew, errorRate, latency } from '../../src/faults/index.ts';
+import { ackLoss, clockSkew, errorRate, latency, maintenance } from '../../src/faults/index.ts';
 import { VIRTUAL_EPOCH_MS } from '../../src/sim/virtual-clock.ts';
 import { classChain, createVenueHarness, rejectionOf } from '../helpers/venue-harness.ts';
 
@@ -107,5 +107,40 @@ describe('clockSkew', () => {
     // The remedy a careful client applies: measure the offset and sign with the venue's time.
     await h.call(() => h.exchange.loadTimeDifference());
     expect((await h.call(() => h.exchange.fetchBalance())).USDT).toBeDefined();
+  });
+});
+
+describe('maintenance phases', () => {
+  test('cancelOnly: cancels work, new orders fail with "Market is closed." (ccxt MarketClosed), the status endpoint stays normal', async () => {
+    const h = await createVenueHarness({ faults: [maintenance({ venue: 'primary', startMs: at(T), durationMs: 60_000, phase: 'cancelOnly' })] });
+    const resting = await h.call(() => h.exchange.createOrder(BTC, 'limit', 'buy', 0.01, 50_000));
+    await h.call(() => wait(T));
+    const error = await rejectionOf(h.call(() => h.exchange.createOrder(BTC, 'limit', 'buy', 0.01, 50_000)));
+    expect(classChain(error)[0]).toBe('MarketClosed');
+    const canceled = await h.call(() => h.exchange.cancelOrder(resting.id, BTC));
+    expect(canceled.status).toBe('canceled');
+    expect((await h.call(() => h.exchange.fetchStatus())).status).toBe('ok');
+    expect(h.engine.openOrders()).toHaveLength(0);
+    expect(h.trace.events.filter((e) => e.type === 'fault.fired' && e['action'] === 'maintenance' && e['phase'] === 'cancelOnly').length).toBe(2);
+  });
+
+  test('reduceOnly: orders that would open risk get Binance -4400 (ccxt PermissionDenied); reduce-only orders go through', async () => {
+    const h = await createVenueHarness({ faults: [maintenance({ venue: 'primary', startMs: at(T), durationMs: 60_000, phase: 'reduceOnly' })] });
+    await h.call(() => h.exchange.createOrder(BTC, 'market', 'buy', 0.05));
+    await h.call(() => wait(T));
+    const error = await rejectionOf(h.call(() => h.exchange.createOrder(BTC, 'market', 'buy', 0.01)));
+    expect(classChain(error)[0]).toBe('PermissionDenied');
+    const reduce = await h.call(() => h.exchange.createOrder(BTC, 'market', 'sell', 0.02, undefined, { reduceOnly: true }));
+    expect(reduce.status).toBe('closed');
+    expect(h.engine.positions(Date.now()).find((p) => p.symbol === BTC)?.size).toBe('0.03');
+  });
+
+  test('postOnly: taker orders fail with MarketClosed, post-only (GTX) orders rest', async () => {
+    const h = await createVenueHarness({ faults: [maintenance({ venue: 'primary', startMs: at(T), durationMs: 60_000, phase: 'postOnly' })] });
+    await h.call(() => wait(T));
+    const error = await rejectionOf(h.call(() => h.exchange.createOrder(BTC, 'market', 'buy', 0.01)));
+    expect(classChain(error)[0]).toBe('MarketClosed');
+    const maker = await h.call(() => h.exchange.createOrder(BTC, 'limit', 'buy', 0.01, 50_000, { timeInForce: 'GTX' }));
+    expect(maker.status).toBe('open');
   });
 });

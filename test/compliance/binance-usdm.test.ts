@@ -49,6 +49,7 @@ function setup(opts: { clockSkewMs?: number; credentials?: { apiKey: string; sec
     now: () => Date.now() + (opts.clockSkewMs ?? 0),
     credentials: CREDENTIALS,
     systemStatus: () => status.value,
+    tradingPhase: () => 'normal',
   });
   const requests: RecordedRequest[] = [];
   const override: Setup['override'] = { fetch: undefined };

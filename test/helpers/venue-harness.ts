@@ -38,6 +38,7 @@ export async function createVenueHarness(opts: { faults?: Fault[]; latencyMs?: n
     now: () => now() + faults.clockSkewMs(venue, now()),
     credentials: credentialsFor(venue),
     systemStatus: () => faults.systemStatus(venue, now()),
+    tradingPhase: () => faults.tradingPhase(venue, now()),
   });
   const trace = new Trace({ startMs: VIRTUAL_EPOCH_MS, now });
   const transport = createTransport({ venues: [{ id: venue, dialect, latencyMs: opts.latencyMs ?? 0 }], faults, trace, now, rng: createRng(1) });

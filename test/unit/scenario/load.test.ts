@@ -75,7 +75,7 @@ describe('loading a valid scenario', () => {
     const s = ok(text.replace('kind: rateLimit, atSec: 700, durationSec: 120, retryAfterSec: 10', 'kind: maintenance, atSec: 3000, durationSec: 600, announcedAheadSec: 1h'));
     expect(s.policy).toBe('./policies/mine.ts');
     expect(s.expect).toEqual({ outcome: 'violated', invariant: 'exposure' });
-    expect(s.faults[1]).toEqual({ venue: 'backup', kind: 'maintenance', atSec: 3000, durationSec: 600, announcedAheadSec: 3600 });
+    expect(s.faults[1]).toEqual({ venue: 'backup', kind: 'maintenance', atSec: 3000, durationSec: 600, announcedAheadSec: 3600, phase: 'full' });
   });
 
   test('reads JSON with the same rules as YAML', () => {
