@@ -73,7 +73,8 @@ export interface Dialect {
   /** HTTP 418 IP ban (or the exchange's equivalent), `Retry-After` = seconds until unban. */
   renderBanned(o: { retryAfterSec: number; bannedUntilMs: number; endpoint: EndpointInfo }): Response;
   /** A 5xx as the exchange sends it during an outage. */
-  renderServerError(o: { status: number; variant: 'json' | 'html' | 'empty'; endpoint: EndpointInfo }): Response;
+  /** A 5xx as the exchange sends it during an outage; `cdn` = the error page of the CDN in front of the exchange. */
+  renderServerError(o: { status: number; variant: 'json' | 'html' | 'empty' | 'cdn'; endpoint: EndpointInfo }): Response;
   /** The venue executed the request but answers "execution status unknown" (the dialect's own words). */
   renderUnknownStatus(o: { endpoint: EndpointInfo }): Response;
   /** A request refused because the venue is in maintenance. */

@@ -7,6 +7,7 @@ import {
   bannedMsg,
   errorResponse,
   htmlGatewayPage,
+  cdnErrorPage,
   ordersLimit10sMsg,
   ordersLimit1mMsg,
   pathInvalid,
@@ -128,6 +129,8 @@ export const createBinanceUsdmDialect: DialectFactory = (ctx: DialectContext): D
           return new Response(htmlGatewayPage(status), { status, headers: { 'Content-Type': 'text/html' } });
         case 'empty':
           return new Response(null, { status });
+        case 'cdn':
+          return new Response(cdnErrorPage(status), { status, headers: { 'Content-Type': 'text/html', Server: 'CloudFront', 'X-Cache': 'Error from cloudfront' } });
       }
     },
 

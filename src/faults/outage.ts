@@ -1,4 +1,5 @@
-import type { FaultDecision, OutageFault, OutageMode } from './types.ts';
+import type { EndpointInfo } from '../../mocks/types.ts';
+import type { FaultDecision, OutageFault, OutageMode, OutageScope } from './types.ts';
 
 /** Options for an outage: the venue stops answering in one of four ways. */
 export interface OutageOptions {
@@ -6,6 +7,7 @@ export interface OutageOptions {
   startMs: number;
   durationMs: number;
   mode: OutageMode;
+  scope?: OutageScope;
   id?: string;
 }
 
@@ -18,6 +20,7 @@ export function outage(opts: OutageOptions): OutageFault {
     startMs: opts.startMs,
     endMs: opts.startMs + opts.durationMs,
     mode: opts.mode,
+    scope: opts.scope ?? 'all',
   };
 }
 
@@ -28,7 +31,26 @@ export const SERVER_ERROR_VARIANTS = [
   { status: 500, variant: 'empty' },
 ] as const;
 
-/** Every request during an outage fails; `http5xx` picks one of the dialect's real 5xx bodies per request. */
+/** The edge's own error pages (a CDN in front of the venue): 504 is a gateway timeout. */
+const CDN_STATUSES = [502, 503, 504] as const;
+
+/** Whether an outage of this scope hits this endpoint. */
+export function outageHits(scope: OutageScope, endpoint: EndpointInfo): boolean {
+  switch (scope) {
+    case 'all':
+      return true;
+    case 'public':
+      return !endpoint.signed;
+    case 'private':
+      return endpoint.signed;
+    case 'orders':
+      return endpoint.group === 'order';
+    case 'marketData':
+      return endpoint.group === 'marketData';
+  }
+}
+
+/** Every request in scope during an outage fails; `http5xx` picks one of the dialect's real 5xx bodies per request. */
 export function decideOutage(fault: OutageFault, random: () => number): FaultDecision {
   switch (fault.mode) {
     case 'refused':
@@ -40,6 +62,10 @@ export function decideOutage(fault: OutageFault, random: () => number): FaultDec
     case 'http5xx': {
       const pick = SERVER_ERROR_VARIANTS[Math.floor(random() * SERVER_ERROR_VARIANTS.length)] ?? SERVER_ERROR_VARIANTS[0];
       return { action: 'serverError', fault, status: pick.status, variant: pick.variant };
+    }
+    case 'cdn': {
+      const status = CDN_STATUSES[Math.floor(random() * CDN_STATUSES.length)] ?? 502;
+      return { action: 'serverError', fault, status, variant: 'cdn' };
     }
   }
 }

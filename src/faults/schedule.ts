@@ -2,7 +2,7 @@ import { decideAckLoss } from './ack-loss.ts';
 import { decideErrorRate } from './error-rate.ts';
 import { latencyDelayMs } from './latency.ts';
 import { decideMaintenance } from './maintenance.ts';
-import { decideOutage } from './outage.ts';
+import { decideOutage, outageHits } from './outage.ts';
 import { decideBan, decideRateLimit } from './rate-limit.ts';
 import { initialRateLimitState, type DecideInput, type Fault, type FaultDecision, type RateLimitState, type TradingPhase } from './types.ts';
 
@@ -68,7 +68,7 @@ export class FaultSchedule {
   blocksTrading(venue: string, nowMs: number): boolean {
     return this.active(venue, nowMs).some(
       (f) =>
-        f.kind === 'outage' ||
+        (f.kind === 'outage' && (f.scope === 'all' || f.scope === 'orders' || f.scope === 'private')) ||
         f.kind === 'rateLimit' ||
         // A full or cancel-only window refuses any hedge; post-only and reduce-only still take some.
         (f.kind === 'maintenance' && (f.phase === 'full' || f.phase === 'cancelOnly')) ||
@@ -94,7 +94,7 @@ export class FaultSchedule {
 
   decide(input: DecideInput): FaultDecision {
     const active = this.active(input.venue, input.nowMs);
-    const outage = active.find((f) => f.kind === 'outage');
+    const outage = active.find((f) => f.kind === 'outage' && outageHits(f.scope, input.endpoint));
     if (outage !== undefined && outage.kind === 'outage') return decideOutage(outage, input.random);
     const state = this.rateLimitState(input.venue);
     const ban = decideBan(state, input.nowMs);

@@ -5,7 +5,14 @@ import type { EndpointInfo } from '../../mocks/types.ts';
  * fault layer does to one request. Pure: no I/O, no clock reads — time is passed in.
  */
 
-export type OutageMode = 'refused' | 'reset' | 'timeout' | 'http5xx';
+export type OutageMode = 'refused' | 'reset' | 'timeout' | 'http5xx' | 'cdn';
+
+/**
+ * Which requests an outage hits: `all`, `public` (unsigned: status, reference, market data),
+ * `private` (signed), `orders` (placements and cancels), `marketData` (tickers, books).
+ * A partial outage — orders down while prices flow, or the reverse — is one of these.
+ */
+export type OutageScope = 'all' | 'public' | 'private' | 'orders' | 'marketData';
 
 interface FaultWindow {
   /** Stable id, e.g. "f0-outage-primary"; appears in the trace when the fault fires. */
@@ -19,6 +26,7 @@ interface FaultWindow {
 export interface OutageFault extends FaultWindow {
   kind: 'outage';
   mode: OutageMode;
+  scope: OutageScope;
 }
 
 export interface RateLimitFault extends FaultWindow {
@@ -99,7 +107,7 @@ export type FaultDecision =
   | { action: 'refuse'; fault: Fault }
   | { action: 'reset'; fault: Fault }
   | { action: 'hang'; fault: Fault }
-  | { action: 'serverError'; fault: Fault; status: number; variant: 'json' | 'html' | 'empty' }
+  | { action: 'serverError'; fault: Fault; status: number; variant: 'json' | 'html' | 'empty' | 'cdn' }
   | { action: 'rateLimited'; fault: Fault; retryAfterSec: number }
   | { action: 'banned'; fault: Fault | undefined; retryAfterSec: number; bannedUntilMs: number }
   | { action: 'maintenance'; fault: Fault }

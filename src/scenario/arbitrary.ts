@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { formatDuration } from './duration.ts';
-import { DIALECT_NAMES, DIALECT_SYMBOLS, FAULT_KINDS, OUTAGE_MODES, SYMBOL_DEFAULT, type ScenarioInput } from './schema.ts';
+import { DIALECT_NAMES, DIALECT_SYMBOLS, FAULT_KINDS, OUTAGE_MODES, OUTAGE_SCOPES, SYMBOL_DEFAULT, type ScenarioInput } from './schema.ts';
 
 /**
  * Random valid scenario inputs (what a file may say, before defaults), for property tests: every
@@ -96,7 +96,7 @@ function faultArbitrary(runMs: number, venueIds: readonly string[]) {
     const required = ['venue', 'kind', 'atSec', 'durationSec'] as const;
     switch (kind) {
       case 'outage':
-        return fc.record({ ...base, mode: fc.constantFrom(...OUTAGE_MODES) }, { requiredKeys: [...required] });
+        return fc.record({ ...base, mode: fc.constantFrom(...OUTAGE_MODES), scope: fc.constantFrom(...OUTAGE_SCOPES) }, { requiredKeys: [...required] });
       case 'rateLimit':
         return fc.record({ ...base, retryAfterSec: msArbitrary(1, 600_000).chain(durationInputArbitrary), banSec: msArbitrary(1, 7_200_000).chain(durationInputArbitrary) }, { requiredKeys: [...required] });
       case 'maintenance':

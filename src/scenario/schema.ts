@@ -141,7 +141,8 @@ const faultWindow = {
 };
 
 /** How a venue fails during an outage: connection refused, reset, no answer (timeout) or 5xx. */
-export const OUTAGE_MODES = ['refused', 'reset', 'timeout', 'http5xx'] as const;
+export const OUTAGE_MODES = ['refused', 'reset', 'timeout', 'http5xx', 'cdn'] as const;
+export const OUTAGE_SCOPES = ['all', 'public', 'private', 'orders', 'marketData'] as const;
 
 /** The venue does not answer properly for the window. */
 export const outageFaultSchema = z.strictObject({
@@ -149,6 +150,8 @@ export const outageFaultSchema = z.strictObject({
   kind: z.literal('outage'),
   ...faultWindow,
   mode: z.enum(OUTAGE_MODES).default('timeout'),
+  /** Which requests fail: all, public (unsigned), private (signed), orders, marketData. */
+  scope: z.enum(OUTAGE_SCOPES).default('all'),
 });
 
 /** The venue answers 429 with `Retry-After`; ignoring it escalates to a ban for `banSec`. */

@@ -62,7 +62,7 @@ export function faultsFromScenario(scenario: Scenario, startMs: number): Fault[]
     const base = { venue: f.venue, startMs: startMs + f.atSec * 1000, durationMs: f.durationSec * 1000, id: `f${i}-${f.kind}-${f.venue}` };
     switch (f.kind) {
       case 'outage':
-        return outage({ ...base, mode: f.mode });
+        return outage({ ...base, mode: f.mode, scope: f.scope });
       case 'rateLimit':
         return rateLimit({ ...base, retryAfterSec: f.retryAfterSec, banSec: f.banSec });
       case 'maintenance':

@@ -118,3 +118,36 @@ describe('maintenance on binanceusdm', () => {
     expect(h.engine.openOrders().length + h.engine.trades('BTC/USDT:USDT').length).toBe(0);
   });
 });
+
+describe('partial outages and CDN errors on binanceusdm', () => {
+  test('scope orders: order placement fails while market data and account reads keep working', async () => {
+    const h = await createVenueHarness({ faults: [outage({ venue: 'primary', startMs: VIRTUAL_EPOCH_MS + T, durationMs: 60_000, mode: 'refused', scope: 'orders' })] });
+    await h.call(() => new Promise((r) => setTimeout(r, T)));
+    expect((await h.call(() => h.exchange.fetchTicker('BTC/USDT:USDT'))).last).toBeGreaterThan(0);
+    expect((await h.call(() => h.exchange.fetchBalance())).USDT).toBeDefined();
+    const error = await rejectionOf(h.call(() => h.exchange.createOrder('BTC/USDT:USDT', 'market', 'buy', 0.01)));
+    expect(classChain(error)[0]).toBe('NetworkError');
+    expect(fired(h.trace, 'refuse')).toBe(1);
+  });
+
+  test('scope marketData: prices are down while orders go through', async () => {
+    const h = await createVenueHarness({ faults: [outage({ venue: 'primary', startMs: VIRTUAL_EPOCH_MS + T, durationMs: 60_000, mode: 'http5xx', scope: 'marketData' })] });
+    await h.call(() => new Promise((r) => setTimeout(r, T)));
+    const error = await rejectionOf(h.call(() => h.exchange.fetchOrderBook('BTC/USDT:USDT')));
+    expect(classChain(error)[0]).toBe('ExchangeNotAvailable');
+    expect((await h.call(() => h.exchange.createOrder('BTC/USDT:USDT', 'market', 'buy', 0.01))).status).toBe('closed');
+    expect(fired(h.trace, 'serverError')).toBe(1);
+  });
+
+  test('mode cdn: the CDN error page raises ExchangeNotAvailable for 502/503 and RequestTimeout for 504', async () => {
+    const h = await createVenueHarness({ faults: [outage({ venue: 'primary', startMs: VIRTUAL_EPOCH_MS + T, durationMs: 600_000, mode: 'cdn' })] });
+    await h.call(() => new Promise((r) => setTimeout(r, T)));
+    const byStatus = new Map<number, string>();
+    for (let i = 0; i < 30 && byStatus.size < 3; i++) {
+      const error = await rejectionOf(h.call(() => h.exchange.fetchTime()));
+      const status = Number(h.trace.events.filter((e) => e.type === 'response').at(-1)?.['status']);
+      byStatus.set(status, classChain(error)[0] ?? '');
+    }
+    expect(Object.fromEntries(byStatus)).toEqual({ 502: 'ExchangeNotAvailable', 503: 'ExchangeNotAvailable', 504: 'RequestTimeout' });
+  });
+});

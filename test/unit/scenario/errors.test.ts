@@ -111,7 +111,7 @@ describe('error positions point at the offending node', () => {
 
   test('an invalid enum value suggests the closest option', () => {
     const text = replaceOnce(EXAMPLE_YAML, 'mode: timeout', 'mode: timout');
-    expect(onlyError(text)).toMatchObject({ code: 'VC_SCENARIO_VALUE', ...positionOf(text, 'timout'), path: 'faults[0].mode', expected: 'one of refused | reset | timeout | http5xx', hint: 'did you mean "timeout"?' });
+    expect(onlyError(text)).toMatchObject({ code: 'VC_SCENARIO_VALUE', ...positionOf(text, 'timout'), path: 'faults[0].mode', expected: 'one of refused | reset | timeout | http5xx | cdn', hint: 'did you mean "timeout"?' });
   });
 
   test('a misspelt policy suggests "reference"', () => {

@@ -30,7 +30,7 @@ describe('loading a valid scenario', () => {
       ],
       limits: { netBaseMax: 0.5, hedgeWithinSec: 30 },
       faults: [
-        { venue: 'primary', kind: 'outage', atSec: 600, durationSec: 600, mode: 'timeout' },
+        { venue: 'primary', kind: 'outage', atSec: 600, durationSec: 600, mode: 'timeout', scope: 'all' },
         { venue: 'backup', kind: 'rateLimit', atSec: 700, durationSec: 120, retryAfterSec: 10, banSec: 120 },
       ],
       policy: 'reference',
