@@ -42,7 +42,7 @@ async function requestCost(n: number): Promise<void> {
   resetVirtualClock(VIRTUAL_EPOCH_MS);
   const now = (): number => Date.now();
   const engine = createVenueEngine({ venueId: 'bench', markets: [...DEFAULT_MARKETS], balances: { USDT: '1000000' }, midPrice: () => 60000 });
-  const dialect = createBinanceUsdmDialect({ engine, hostname: 'bench.venuechaos.test', now, credentials: credentialsFor('bench'), systemStatus: () => 'normal', tradingPhase: () => 'normal' });
+  const dialect = createBinanceUsdmDialect({ engine, hostname: 'bench.venuechaos.test', now, credentials: credentialsFor('bench'), systemStatus: () => 'normal', tradingPhase: () => 'normal', marketDataTimeMs: () => Date.now(), venueClockMs: () => Date.now() });
   const trace = new Trace({ startMs: VIRTUAL_EPOCH_MS, now });
   const transport = createTransport({ venues: [{ id: 'bench', dialect, latencyMs: 0 }], faults: new FaultSchedule([]), trace, now, rng: createRng(1) });
 

@@ -36,11 +36,18 @@ export interface DialectContext {
   engine: VenueEngine;
   /** The venue's host suffix, e.g. "primary.venuechaos.test" (the dialect derives its hosts). */
   hostname: string;
-  /** Virtual now (epoch ms), as the venue sees it. */
+  /** True virtual now (epoch ms): when the venue's engine acts (fills, prices). */
   now: () => number;
+  /**
+   * The venue's own clock: what its time endpoint reports and what it checks request timestamps
+   * against. Equals `now` unless the scenario skews it (clockSkew); a skewed clock never moves prices.
+   */
+  venueClockMs: () => number;
   credentials: DialectCredentials;
   /** What the venue's status endpoint currently announces. */
   systemStatus: () => 'normal' | 'maintenance';
+  /** The time whose market tickers and books show (earlier than `now` while the feed is stale). */
+  marketDataTimeMs: () => number;
   /** What the matching engine accepts now (a partial maintenance phase); the dialect refuses the rest in its own words. */
   tradingPhase: () => 'normal' | 'cancelOnly' | 'postOnly' | 'reduceOnly';
 }

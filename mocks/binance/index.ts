@@ -54,18 +54,19 @@ export const createBinanceUsdmDialect: DialectFactory = (ctx: DialectContext): D
     const params = new URLSearchParams(rawBody);
     for (const [k, v] of new URLSearchParams(rawQuery)) params.set(k, v);
     const nowMs = ctx.now();
+    const clockMs = ctx.venueClockMs();
     if (route.signed) {
       const failure = verifySignedRequest({
         apiKeyHeader: request.headers.get('X-MBX-APIKEY'),
         rawQuery,
         rawBody,
         params,
-        nowMs,
+        nowMs: clockMs,
         credentials: ctx.credentials,
       });
       if (failure !== undefined) return errorResponse(failure);
     }
-    return route.handle({ params, nowMs, ctx });
+    return route.handle({ params, nowMs, clockMs, ctx });
   }
 
   const handlers: RequestHandler[] = [

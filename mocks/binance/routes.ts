@@ -40,6 +40,8 @@ export type HostKind = 'fapi' | 'api';
 export interface RouteRequest {
   params: URLSearchParams;
   nowMs: number;
+  /** The venue's own clock (skewed under clockSkew); for what the venue reports as its time. */
+  clockMs: number;
   ctx: DialectContext;
 }
 
@@ -248,7 +250,7 @@ export function buildRoutes(nextClientOrderId: () => string): Route[] {
   const routes: Route[] = [
     {
       host: 'fapi', method: 'GET', path: '/fapi/v1/time', group: 'status', signed: false, weight: w(1), orderCount: 0,
-      handle: (req) => json({ serverTime: req.nowMs }),
+      handle: (req) => json({ serverTime: req.clockMs }),
     },
     {
       host: 'api', method: 'GET', path: '/sapi/v1/system/status', group: 'status', signed: false, weight: w(1), orderCount: 0,
@@ -280,7 +282,8 @@ export function buildRoutes(nextClientOrderId: () => string): Route[] {
       host: 'fapi', method: 'GET', path: '/fapi/v1/ticker/24hr', group: 'marketData', signed: false, weight: perSymbol(1, 40), orderCount: 0,
       handle: (req) => {
         const one = optionalSymbol(req);
-        const render = (m: MarketSpec): unknown => renderTicker24hr(m, req.ctx.engine.ticker(m.symbol, req.nowMs));
+        // Market data shows the market as of marketDataTimeMs (a stale feed lags; fills do not).
+        const render = (m: MarketSpec): unknown => renderTicker24hr(m, req.ctx.engine.ticker(m.symbol, req.ctx.marketDataTimeMs()));
         return json(one !== undefined ? render(one) : req.ctx.engine.markets.map(render));
       },
     },
@@ -288,7 +291,8 @@ export function buildRoutes(nextClientOrderId: () => string): Route[] {
       host: 'fapi', method: 'GET', path: '/fapi/v1/depth', group: 'marketData', signed: false, weight: depthWeight, orderCount: 0,
       handle: (req) => {
         const spec = requiredSymbol(req);
-        return json(renderDepth(spec, req.ctx.engine.book(spec.symbol, req.nowMs, depthLimit(req.params)), req.nowMs));
+        const asOfMs = req.ctx.marketDataTimeMs();
+        return json(renderDepth(spec, req.ctx.engine.book(spec.symbol, asOfMs, depthLimit(req.params)), asOfMs));
       },
     },
     {

@@ -57,6 +57,8 @@ export function decideRateLimit(fault: RateLimitFault, state: RateLimitState, no
     }
     return { action: 'rateLimited', fault, retryAfterSec: Math.ceil((state.retryAfterUntilMs - nowMs) / 1000) };
   }
+  // The client waited out the last Retry-After: its earlier lapses are forgiven.
+  state.ignoredCount = 0;
   state.retryAfterUntilMs = nowMs + fault.retryAfterSec * 1000;
   return { action: 'rateLimited', fault, retryAfterSec: fault.retryAfterSec };
 }

@@ -86,6 +86,12 @@ export class FaultSchedule {
     return latencyDelayMs(fault, z);
   }
 
+  /** The time whose market the venue's tickers and books show: the window's start during staleData. */
+  marketDataTimeMs(venue: string, nowMs: number): number {
+    const fault = this.active(venue, nowMs).find((f) => f.kind === 'staleData');
+    return fault !== undefined ? fault.startMs : nowMs;
+  }
+
   /** How far the venue's clock is off true time now (0 outside clock-skew faults). */
   clockSkewMs(venue: string, nowMs: number): number {
     const fault = this.active(venue, nowMs).find((f) => f.kind === 'clockSkew');

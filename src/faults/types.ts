@@ -83,7 +83,12 @@ export interface ClockSkewFault extends FaultWindow {
   skewMs: number;
 }
 
-export type Fault = OutageFault | RateLimitFault | MaintenanceFault | LatencyFault | AckLossFault | ErrorRateFault | ClockSkewFault;
+/** Tickers and books freeze at the snapshot of the window's start while the venue keeps trading at the true price. */
+export interface StaleDataFault extends FaultWindow {
+  kind: 'staleData';
+}
+
+export type Fault = OutageFault | RateLimitFault | MaintenanceFault | LatencyFault | AckLossFault | ErrorRateFault | ClockSkewFault | StaleDataFault;
 export type FaultKind = Fault['kind'];
 
 /** Per-venue state the rate-limit model keeps between requests (IP-level, so it outlives fault windows). */

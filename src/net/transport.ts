@@ -49,7 +49,24 @@ export class UnhandledRequestError extends Error {
   readonly code = 'VC_NET_UNHANDLED';
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/** A virtual delay the client can give up on: its abort rejects the way a real socket wait would. */
+const sleep = (ms: number, signal?: AbortSignal | null): Promise<void> =>
+  new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(abortReason(signal));
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(abortReason(signal));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+
+function abortReason(signal: AbortSignal | null | undefined): unknown {
+  return signal?.reason instanceof Error ? signal.reason : new DOMException('This operation was aborted', 'AbortError');
+}
 
 export function createTransport(opts: TransportOptions): Transport {
   const byHost = new Map<string, VenueRuntime>();
@@ -118,14 +135,24 @@ export function createTransport(opts: TransportOptions): Transport {
     const halfLatencyMs = venue.latencyMs / 2;
     // A latency fault delays the request on its way in (the venue acts later, as on a slow path).
     const extraLatencyMs = opts.faults.extraLatencyMs(venue.id, opts.now(), venue.random);
-    if (halfLatencyMs + extraLatencyMs > 0) await sleep(halfLatencyMs + extraLatencyMs);
+    if (halfLatencyMs + extraLatencyMs > 0) {
+      try {
+        await sleep(halfLatencyMs + extraLatencyMs, init.signal);
+      } catch (error) {
+        // The client gave up before the venue saw the request.
+        count(venue.id, 'timeout');
+        opts.trace.record('response', { venue: venue.id, reqId, endpoint: endpoint.endpoint, outcome: 'timeout' });
+        throw error;
+      }
+    }
 
     const nowMs = opts.now();
     if (extraLatencyMs > 0) fired(venue.id, reqId, 'latency', { delayMs: extraLatencyMs });
     const skewMs = opts.faults.clockSkewMs(venue.id, nowMs);
     if (skewMs !== 0) fired(venue.id, reqId, 'clockSkew', { skewMs });
+    if (endpoint.group === 'marketData' && opts.faults.marketDataTimeMs(venue.id, nowMs) !== nowMs) fired(venue.id, reqId, 'staleData', {});
     const phase = opts.faults.tradingPhase(venue.id, nowMs);
-    if (phase !== 'normal' && endpoint.group === 'order') fired(venue.id, reqId, 'maintenance', { phase });
+    if (phase !== 'normal' && endpoint.orderCount > 0) fired(venue.id, reqId, 'maintenance', { phase });
     const decision = opts.faults.decide({ venue: venue.id, endpoint, nowMs, random: venue.random });
     if (decision.action !== 'pass') {
       const faultId = decision.fault?.id ?? 'ban';
@@ -140,13 +167,13 @@ export function createTransport(opts: TransportOptions): Transport {
 
     switch (decision.action) {
       case 'refuse':
-        finish('refused');
+        finish('refused', { faultId: decision.fault.id });
         throw new TypeError('fetch failed', { cause: Object.assign(new Error(`connect ECONNREFUSED ${parsed.host}:443`), { code: 'ECONNREFUSED' }) });
       case 'reset':
-        finish('reset');
+        finish('reset', { faultId: decision.fault.id });
         throw new TypeError('fetch failed', { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) });
       case 'hang':
-        return hang(init.signal ?? undefined, () => finish('timeout'));
+        return hang(init.signal ?? undefined, () => finish('timeout', { faultId: decision.fault.id }));
       default:
         break;
     }
@@ -191,7 +218,15 @@ export function createTransport(opts: TransportOptions): Transport {
       return hang(init.signal ?? undefined, () => finish('timeout', { faultId: decision.fault.id }));
     }
     const retryAfter = headers.get('Retry-After');
-    if (halfLatencyMs > 0) await sleep(halfLatencyMs);
+    if (halfLatencyMs > 0) {
+      try {
+        await sleep(halfLatencyMs, init.signal);
+      } catch (error) {
+        // The venue answered, but the client gave up before the answer arrived.
+        finish('timeout', { status: response.status });
+        throw error;
+      }
+    }
     finish(outcomeOf(response.status, decision), {
       status: response.status,
       ...(retryAfter !== null && (response.status === 429 || response.status === 418) ? { retryAfterSec: Number(retryAfter) } : {}),

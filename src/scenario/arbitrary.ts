@@ -109,6 +109,8 @@ function faultArbitrary(runMs: number, venueIds: readonly string[]) {
         return fc.record({ ...base, probability: decimal(0, 1, 100), mode: fc.constantFrom('timeout', 'unknownStatus') }, { requiredKeys: [...required] });
       case 'errorRate':
         return fc.record({ ...base, probability: decimal(0, 1, 100) }, { requiredKeys: [...required, 'probability'] });
+      case 'staleData':
+        return fc.record(base, { requiredKeys: [...required] });
       case 'clockSkew':
         return fc.record({ ...base, skewMs: fc.integer({ min: -120_000, max: 120_000 }) }, { requiredKeys: [...required, 'skewMs'] });
     }

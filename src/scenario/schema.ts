@@ -211,6 +211,13 @@ export const clockSkewFaultSchema = z.strictObject({
   skewMs: z.number().int(),
 });
 
+/** Tickers and books freeze at the window's start while the venue keeps trading at the true price. */
+export const staleDataFaultSchema = z.strictObject({
+  venue: venueIdSchema,
+  kind: z.literal('staleData'),
+  ...faultWindow,
+});
+
 /** Every fault kind's schema; the discriminated union is built from this list. */
 export const FAULT_SCHEMAS = [
   outageFaultSchema,
@@ -220,6 +227,7 @@ export const FAULT_SCHEMAS = [
   ackLossFaultSchema,
   errorRateFaultSchema,
   clockSkewFaultSchema,
+  staleDataFaultSchema,
 ] as const;
 /** Fault kind names, from FAULT_SCHEMAS. */
 export const FAULT_KINDS = FAULT_SCHEMAS.map((s) => s.shape.kind.value) as [FaultKind, ...FaultKind[]];

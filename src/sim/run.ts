@@ -1,7 +1,7 @@
 import ccxt from 'ccxt';
 import { createBinanceUsdmDialect } from '../../mocks/binance/index.ts';
 import type { DialectFactory } from '../../mocks/types.ts';
-import { FaultSchedule, ackLoss, clockSkew, errorRate, latency, maintenance, outage, rateLimit, type Fault } from '../faults/index.ts';
+import { FaultSchedule, ackLoss, clockSkew, errorRate, latency, maintenance, outage, rateLimit, staleData, type Fault } from '../faults/index.ts';
 import { checkInvariants, type InvariantResult } from '../invariants/index.ts';
 import { marketSpec } from '../market/markets.ts';
 import { createPricePath } from '../market/price-path.ts';
@@ -75,6 +75,8 @@ export function faultsFromScenario(scenario: Scenario, startMs: number): Fault[]
         return errorRate({ ...base, probability: f.probability });
       case 'clockSkew':
         return clockSkew({ ...base, skewMs: f.skewMs });
+      case 'staleData':
+        return staleData(base);
     }
   });
 }
@@ -126,11 +128,13 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     const dialect = factory({
       engine,
       hostname: `${v.id}.venuechaos.test`,
+      now,
       // The venue's own clock: true time plus any scripted skew.
-      now: () => now() + faults.clockSkewMs(v.id, now()),
+      venueClockMs: () => now() + faults.clockSkewMs(v.id, now()),
       credentials: credentialsFor(v.id),
       systemStatus: () => faults.systemStatus(v.id, now()),
       tradingPhase: () => faults.tradingPhase(v.id, now()),
+      marketDataTimeMs: () => faults.marketDataTimeMs(v.id, now()),
     });
     return { id: v.id, dialect, latencyMs: v.latencyMs };
   });

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { ackLoss, clockSkew, errorRate, latency, maintenance } from '../../src/faults/index.ts';
+import { ackLoss, clockSkew, errorRate, latency, maintenance, staleData } from '../../src/faults/index.ts';
 import { VIRTUAL_EPOCH_MS } from '../../src/sim/virtual-clock.ts';
 import { classChain, createVenueHarness, rejectionOf } from '../helpers/venue-harness.ts';
 
@@ -33,6 +33,18 @@ describe('latency', () => {
     expect(inside[39]).toBeGreaterThan(median);
     await h.call(() => wait(60_000));
     expect(await timed()).toBe(0); // after the window
+  });
+});
+
+describe('latency beyond the client timeout', () => {
+  test('a 20 s delay against a 10 s ccxt timeout raises RequestTimeout at +10 s and the venue never sees the order', async () => {
+    const h = await createVenueHarness({ faults: [latency({ venue: 'primary', startMs: at(0), durationMs: 600_000, latencyMsMedian: 20_000, latencyMsP99: 20_000 })], loadMarkets: false });
+    h.exchange.timeout = 10_000;
+    const t0 = Date.now();
+    const error = await rejectionOf(h.call(() => h.exchange.fetchTime()));
+    expect(classChain(error)[0]).toBe('RequestTimeout');
+    expect(Date.now() - t0).toBe(10_000);
+    expect(h.trace.events.filter((e) => e.type === 'response').map((e) => e['outcome'])).toEqual(['timeout']);
   });
 });
 
@@ -121,7 +133,7 @@ describe('maintenance phases', () => {
     expect(canceled.status).toBe('canceled');
     expect((await h.call(() => h.exchange.fetchStatus())).status).toBe('ok');
     expect(h.engine.openOrders()).toHaveLength(0);
-    expect(h.trace.events.filter((e) => e.type === 'fault.fired' && e['action'] === 'maintenance' && e['phase'] === 'cancelOnly').length).toBe(2);
+    expect(h.trace.events.filter((e) => e.type === 'fault.fired' && e['action'] === 'maintenance' && e['phase'] === 'cancelOnly').length).toBe(1); // the refused placement, not the cancel
   });
 
   test('reduceOnly: orders that would open risk get Binance -4400 (ccxt PermissionDenied); reduce-only orders go through', async () => {
@@ -142,5 +154,23 @@ describe('maintenance phases', () => {
     expect(classChain(error)[0]).toBe('MarketClosed');
     const maker = await h.call(() => h.exchange.createOrder(BTC, 'limit', 'buy', 0.01, 50_000, { timeInForce: 'GTX' }));
     expect(maker.status).toBe('open');
+  });
+});
+
+describe('staleData', () => {
+  test('tickers and books freeze at the window start while fills happen at the true, moving price', async () => {
+    // The market jumps 5 % half a second into the stale window.
+    const h = await createVenueHarness({ priceAt: (ms) => (ms < at(T + 500) ? 60_000 : 63_000), faults: [staleData({ venue: 'primary', startMs: at(T), durationMs: 60_000 })] });
+    await h.call(() => wait(T + 1000));
+    const ticker = await h.call(() => h.exchange.fetchTicker(BTC));
+    const book = await h.call(() => h.exchange.fetchOrderBook(BTC));
+    expect(ticker.last).toBe(60_000);
+    expect(book.bids[0][0]).toBeLessThan(60_001);
+    expect(book.timestamp).toBe(at(T));
+    const order = await h.call(() => h.exchange.createOrder(BTC, 'market', 'buy', 0.01));
+    expect(order.average).toBeGreaterThan(62_990);
+    expect(h.trace.events.filter((e) => e.type === 'fault.fired' && e['action'] === 'staleData')).toHaveLength(2);
+    await h.call(() => wait(60_000));
+    expect((await h.call(() => h.exchange.fetchTicker(BTC))).last).toBe(63_000);
   });
 });

@@ -46,10 +46,12 @@ function setup(opts: { clockSkewMs?: number; credentials?: { apiKey: string; sec
   const dialect = createBinanceUsdmDialect({
     engine,
     hostname: HOST,
-    now: () => Date.now() + (opts.clockSkewMs ?? 0),
+    now: () => Date.now(),
+    venueClockMs: () => Date.now() + (opts.clockSkewMs ?? 0),
     credentials: CREDENTIALS,
     systemStatus: () => status.value,
     tradingPhase: () => 'normal',
+    marketDataTimeMs: () => Date.now(),
   });
   const requests: RecordedRequest[] = [];
   const override: Setup['override'] = { fetch: undefined };

@@ -25,20 +25,24 @@ export interface VenueHarness {
   call<T = any>(fn: () => Promise<T>): Promise<T>;
 }
 
-export async function createVenueHarness(opts: { faults?: Fault[]; latencyMs?: number; venue?: string; price?: number; loadMarkets?: boolean } = {}): Promise<VenueHarness> {
+export async function createVenueHarness(
+  opts: { faults?: Fault[]; latencyMs?: number; venue?: string; price?: number; priceAt?: (ms: number) => number; loadMarkets?: boolean } = {},
+): Promise<VenueHarness> {
   const venue = opts.venue ?? 'primary';
   resetVirtualClock(VIRTUAL_EPOCH_MS);
   const clock = virtualClock();
   const now = (): number => Date.now();
   const faults = new FaultSchedule(opts.faults ?? []);
-  const engine = createVenueEngine({ venueId: venue, markets: [...DEFAULT_MARKETS], balances: { USDT: '100000' }, midPrice: () => opts.price ?? 60000 });
+  const engine = createVenueEngine({ venueId: venue, markets: [...DEFAULT_MARKETS], balances: { USDT: '100000' }, midPrice: (_symbol, ms) => opts.priceAt?.(ms) ?? opts.price ?? 60000 });
   const dialect = createBinanceUsdmDialect({
     engine,
     hostname: `${venue}.venuechaos.test`,
-    now: () => now() + faults.clockSkewMs(venue, now()),
+    now,
+    venueClockMs: () => now() + faults.clockSkewMs(venue, now()),
     credentials: credentialsFor(venue),
     systemStatus: () => faults.systemStatus(venue, now()),
     tradingPhase: () => faults.tradingPhase(venue, now()),
+    marketDataTimeMs: () => faults.marketDataTimeMs(venue, now()),
   });
   const trace = new Trace({ startMs: VIRTUAL_EPOCH_MS, now });
   const transport = createTransport({ venues: [{ id: venue, dialect, latencyMs: opts.latencyMs ?? 0 }], faults, trace, now, rng: createRng(1) });

@@ -41,7 +41,7 @@ describe('error positions point at the offending node', () => {
       ...positionOf(text, 'ratelimit'),
       path: 'faults[1].kind',
       message: 'unknown fault kind',
-      expected: 'one of outage | rateLimit | maintenance | latency | ackLoss | errorRate | clockSkew',
+      expected: 'one of outage | rateLimit | maintenance | latency | ackLoss | errorRate | clockSkew | staleData',
       found: '"ratelimit"',
       hint: 'did you mean "rateLimit"?',
     });
@@ -238,7 +238,7 @@ describe('formatScenarioErrors', () => {
     expect(formatScenarioErrors(errorsOf(text, 'scenarios/bad.yaml'))).toBe(
       [
         'scenarios/bad.yaml:15:28  faults[1].kind  unknown fault kind  [VC_SCENARIO_VALUE]',
-        '  expected: one of outage | rateLimit | maintenance | latency | ackLoss | errorRate | clockSkew',
+        '  expected: one of outage | rateLimit | maintenance | latency | ackLoss | errorRate | clockSkew | staleData',
         '  found:    "ratelimit"',
         '  hint:     did you mean "rateLimit"?',
       ].join('\n'),

@@ -128,6 +128,6 @@ describe('scenarioJsonSchema', () => {
     expect(schema.required).toEqual(expect.arrayContaining(['name', 'seed', 'durationSec', 'market', 'venues', 'limits']));
     expect(schema.properties['durationSec']).toEqual({ type: ['number', 'string'] });
     const kinds = (schema.properties['faults'].items.oneOf as Array<{ properties: { kind: { const: string } } }>).map((o) => o.properties.kind.const);
-    expect(kinds).toEqual(['outage', 'rateLimit', 'maintenance', 'latency', 'ackLoss', 'errorRate', 'clockSkew']);
+    expect(kinds).toEqual(['outage', 'rateLimit', 'maintenance', 'latency', 'ackLoss', 'errorRate', 'clockSkew', 'staleData']);
   });
 });
