@@ -6,7 +6,7 @@ import { DEFAULT_MARKETS } from '../src/market/markets.ts';
 import { createTransport } from '../src/net/transport.ts';
 import { loadScenarioFile } from '../src/scenario/index.ts';
 import { createRng } from '../src/sim/rng.ts';
-import { credentialsFor, prewarmClient, runScenario } from '../src/sim/run.ts';
+import { credentialsFor, dialectContextFor, prewarmClient, runScenario } from '../src/sim/run.ts';
 import { Trace } from '../src/sim/trace.ts';
 import { VIRTUAL_EPOCH_MS, resetVirtualClock } from '../src/sim/virtual-clock.ts';
 import { createVenueEngine } from '../src/venue/engine.ts';
@@ -42,7 +42,7 @@ async function requestCost(n: number): Promise<void> {
   resetVirtualClock(VIRTUAL_EPOCH_MS);
   const now = (): number => Date.now();
   const engine = createVenueEngine({ venueId: 'bench', markets: [...DEFAULT_MARKETS], balances: { USDT: '1000000' }, midPrice: () => 60000 });
-  const dialect = createBinanceUsdmDialect({ engine, hostname: 'bench.venuechaos.test', now, credentials: credentialsFor('bench'), systemStatus: () => 'normal', tradingPhase: () => 'normal', marketDataTimeMs: () => Date.now(), venueClockMs: () => Date.now() });
+  const dialect = createBinanceUsdmDialect(dialectContextFor({ venueId: 'bench', engine, faults: new FaultSchedule([]), now }));
   const trace = new Trace({ startMs: VIRTUAL_EPOCH_MS, now });
   const transport = createTransport({ venues: [{ id: 'bench', dialect, latencyMs: 0 }], faults: new FaultSchedule([]), trace, now, rng: createRng(1) });
 

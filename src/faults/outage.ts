@@ -32,7 +32,7 @@ export const SERVER_ERROR_VARIANTS = [
 ] as const;
 
 /** The edge's own error pages (a CDN in front of the venue): 504 is a gateway timeout. */
-const CDN_STATUSES = [502, 503, 504] as const;
+export const CDN_STATUSES = [502, 503, 504] as const;
 
 /** Whether an outage of this scope hits this endpoint. */
 export function outageHits(scope: OutageScope, endpoint: EndpointInfo): boolean {

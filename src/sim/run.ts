@@ -1,6 +1,6 @@
 import ccxt from 'ccxt';
 import { createBinanceUsdmDialect } from '../../mocks/binance/index.ts';
-import type { DialectFactory } from '../../mocks/types.ts';
+import type { DialectContext, DialectFactory } from '../../mocks/types.ts';
 import { FaultSchedule, ackLoss, clockSkew, errorRate, latency, maintenance, outage, rateLimit, staleData, type Fault } from '../faults/index.ts';
 import { checkInvariants, type InvariantResult } from '../invariants/index.ts';
 import { marketSpec } from '../market/markets.ts';
@@ -125,17 +125,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     engines.push(engine);
     const factory = DIALECTS[v.dialect];
     if (factory === undefined) throw new Error(`venuechaos bug: no dialect ${v.dialect}`);
-    const dialect = factory({
-      engine,
-      hostname: `${v.id}.venuechaos.test`,
-      now,
-      // The venue's own clock: true time plus any scripted skew.
-      venueClockMs: () => now() + faults.clockSkewMs(v.id, now()),
-      credentials: credentialsFor(v.id),
-      systemStatus: () => faults.systemStatus(v.id, now()),
-      tradingPhase: () => faults.tradingPhase(v.id, now()),
-      marketDataTimeMs: () => faults.marketDataTimeMs(v.id, now()),
-    });
+    const dialect = factory(dialectContextFor({ venueId: v.id, engine, faults, now }));
     return { id: v.id, dialect, latencyMs: v.latencyMs };
   });
   for (const engine of engines) {
@@ -271,6 +261,26 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
  */
 export async function prewarmClient(exchange: object): Promise<void> {
   await (exchange as { loadProxyModules?: () => Promise<unknown> }).loadProxyModules?.();
+}
+
+/**
+ * The context a dialect serves one venue with, wired to the fault schedule: the one place that
+ * says which clock, status, trading phase and market-data time a venue sees. Runs, test harnesses
+ * and benchmarks all build it here, so a new field cannot be wired in one and forgotten in another.
+ */
+export function dialectContextFor(opts: { venueId: string; engine: VenueEngine; faults: FaultSchedule; now: () => number }): DialectContext {
+  const { venueId, engine, faults, now } = opts;
+  return {
+    engine,
+    hostname: `${venueId}.venuechaos.test`,
+    // Engine time is true time; the venue's own clock carries any scripted skew.
+    now,
+    venueClockMs: () => now() + faults.clockSkewMs(venueId, now()),
+    credentials: credentialsFor(venueId),
+    systemStatus: () => faults.systemStatus(venueId, now()),
+    tradingPhase: () => faults.tradingPhase(venueId, now()),
+    marketDataTimeMs: () => faults.marketDataTimeMs(venueId, now()),
+  };
 }
 
 /** Deterministic per-venue API credentials (the mock checks signatures against them). */

@@ -5,7 +5,7 @@ import { DEFAULT_MARKETS } from '../../src/market/markets.ts';
 import { createTransport, type Transport } from '../../src/net/transport.ts';
 import { driveUntilSettled } from '../../src/sim/driver.ts';
 import { createRng } from '../../src/sim/rng.ts';
-import { credentialsFor, prewarmClient } from '../../src/sim/run.ts';
+import { credentialsFor, dialectContextFor, prewarmClient } from '../../src/sim/run.ts';
 import { Trace } from '../../src/sim/trace.ts';
 import { VIRTUAL_EPOCH_MS, resetVirtualClock, virtualClock } from '../../src/sim/virtual-clock.ts';
 import { createVenueEngine } from '../../src/venue/engine.ts';
@@ -34,16 +34,7 @@ export async function createVenueHarness(
   const now = (): number => Date.now();
   const faults = new FaultSchedule(opts.faults ?? []);
   const engine = createVenueEngine({ venueId: venue, markets: [...DEFAULT_MARKETS], balances: { USDT: '100000' }, midPrice: (_symbol, ms) => opts.priceAt?.(ms) ?? opts.price ?? 60000 });
-  const dialect = createBinanceUsdmDialect({
-    engine,
-    hostname: `${venue}.venuechaos.test`,
-    now,
-    venueClockMs: () => now() + faults.clockSkewMs(venue, now()),
-    credentials: credentialsFor(venue),
-    systemStatus: () => faults.systemStatus(venue, now()),
-    tradingPhase: () => faults.tradingPhase(venue, now()),
-    marketDataTimeMs: () => faults.marketDataTimeMs(venue, now()),
-  });
+  const dialect = createBinanceUsdmDialect(dialectContextFor({ venueId: venue, engine, faults, now }));
   const trace = new Trace({ startMs: VIRTUAL_EPOCH_MS, now });
   const transport = createTransport({ venues: [{ id: venue, dialect, latencyMs: opts.latencyMs ?? 0 }], faults, trace, now, rng: createRng(1) });
   const exchange = new ccxt.binanceusdm({ ...credentialsFor(venue), enableRateLimit: false, fetchImplementation: transport.fetch });
