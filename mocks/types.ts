@@ -1,4 +1,5 @@
 import type { RequestHandler } from 'msw';
+import type { AccountView } from '../src/venue/history.ts';
 import type { VenueEngine } from '../src/venue/types.ts';
 
 /**
@@ -46,6 +47,8 @@ export interface DialectContext {
   credentials: DialectCredentials;
   /** What the venue's status endpoint currently announces. */
   systemStatus: () => 'normal' | 'maintenance';
+  /** Where account reads (positions, balances, orders, trades) come from now: the engine, or its past under readLag. */
+  accountView: () => AccountView;
   /** The time whose market tickers and books show (earlier than `now` while the feed is stale). */
   marketDataTimeMs: () => number;
   /** What the matching engine accepts now (a partial maintenance phase); the dialect refuses the rest in its own words. */

@@ -44,7 +44,8 @@ export type FaultCase =
   /** The venue's clock runs behind true time: a signed request's timestamp is in its future. */
   | 'clockSkew.venueBehind'
   /** Market data freezes at the window's start while the venue keeps trading (the call succeeds, with old data). */
-  | 'staleData';
+  | 'staleData'
+  | 'readLag';
 
 /** The unified ccxt calls the matrix knows how to make (symbol and amount come from the dialect registry). */
 export type UnifiedCall = 'fetchTime' | 'fetchStatus' | 'fetchTicker' | 'fetchOrderBook' | 'fetchBalance' | 'fetchPositions' | 'fetchOpenOrders' | 'createOrder';
@@ -153,4 +154,5 @@ export const faultExpectations: DialectFaultExpectations = {
   'clockSkew.venueBehind': { call: 'createOrder', raises: 'InvalidNonce', httpStatus: 400, message: /ahead of the server's time/, ref: '§2.5' },
   // No error: tickers and books answer with the snapshot of the window's start (closeTime → ccxt `timestamp`).
   staleData: { call: 'fetchTicker', succeeds: true, ref: 'no error: a stale answer is still an answer (§7 lists no class for it)' },
+  readLag: { call: 'fetchBalance', succeeds: true, ref: 'no error: a lagging account read answers with older truth (eventual consistency; no class)' },
 };

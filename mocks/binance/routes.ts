@@ -299,7 +299,8 @@ export function buildRoutes(nextClientOrderId: () => string): Route[] {
       host: 'fapi', method: 'GET', path: '/fapi/v3/account', group: 'account', signed: true, weight: w(5), orderCount: 0,
       handle: (req) => {
         const e = req.ctx.engine;
-        return json(renderAccountV3({ balances: e.balances(req.nowMs), positions: e.positions(req.nowMs), openOrders: e.openOrders(), markets: e.markets }));
+        const view = req.ctx.accountView();
+        return json(renderAccountV3({ balances: view.balances(req.nowMs), positions: view.positions(req.nowMs), openOrders: view.openOrders(), markets: e.markets }));
       },
     },
     {
@@ -307,7 +308,8 @@ export function buildRoutes(nextClientOrderId: () => string): Route[] {
       handle: (req) => {
         const e = req.ctx.engine;
         const spec = optionalSymbol(req);
-        return json(renderPositionRiskV3({ positions: e.positions(req.nowMs), openOrders: e.openOrders(), markets: e.markets, ...(spec ? { symbolId: spec.id } : {}) }));
+        const view = req.ctx.accountView();
+        return json(renderPositionRiskV3({ positions: view.positions(req.nowMs), openOrders: view.openOrders(), markets: e.markets, ...(spec ? { symbolId: spec.id } : {}) }));
       },
     },
     {
@@ -320,7 +322,7 @@ export function buildRoutes(nextClientOrderId: () => string): Route[] {
         const fromId = integerParam(req, 'fromId');
         const limitRaw = integerParam(req, 'limit') ?? USER_TRADES_LIMIT_DEFAULT;
         if (limitRaw > USER_TRADES_LIMIT_MAX || limitRaw <= 0) reject({ status: 400, code: -1130, msg: "Data sent for parameter 'limit' is not valid." });
-        let fills = req.ctx.engine.trades(spec.symbol, orderId !== undefined ? { orderId: String(orderId) } : {});
+        let fills = req.ctx.accountView().trades(spec.symbol, orderId !== undefined ? { orderId: String(orderId) } : {});
         fills = fills.filter(
           (f) =>
             (startTime === undefined || f.timeMs >= startTime) &&
@@ -336,7 +338,7 @@ export function buildRoutes(nextClientOrderId: () => string): Route[] {
       host: 'fapi', method: 'GET', path: '/fapi/v1/order', group: 'account', signed: true, weight: w(1), orderCount: 0,
       handle: (req) => {
         const spec = requiredSymbol(req);
-        const order = req.ctx.engine.getOrder(orderRef(req, spec));
+        const order = req.ctx.accountView().getOrder(orderRef(req, spec));
         return order === undefined ? errorResponse(BINANCE_ERRORS.orderDoesNotExist) : json(renderOrder(order, spec, 'query'));
       },
     },
@@ -344,7 +346,7 @@ export function buildRoutes(nextClientOrderId: () => string): Route[] {
       host: 'fapi', method: 'GET', path: '/fapi/v1/openOrders', group: 'account', signed: true, weight: perSymbol(1, 40), orderCount: 0,
       handle: (req) => {
         const spec = optionalSymbol(req);
-        const orders = req.ctx.engine.openOrders(spec?.symbol);
+        const orders = req.ctx.accountView().openOrders(spec?.symbol);
         return json(orders.map((o) => renderOrder(o, specOf(req, o.symbol), 'query')));
       },
     },

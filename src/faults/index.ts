@@ -6,5 +6,6 @@ export { ackLoss, decideAckLoss, type AckLossOptions } from './ack-loss.ts';
 export { errorRate, decideErrorRate, type ErrorRateOptions } from './error-rate.ts';
 export { clockSkew, type ClockSkewOptions } from './clock-skew.ts';
 export { staleData, type StaleDataOptions } from './stale-data.ts';
+export { readLag, type ReadLagOptions } from './read-lag.ts';
 export { FaultSchedule } from './schedule.ts';
-export type { Fault, FaultKind, FaultDecision, OutageFault, RateLimitFault, MaintenanceFault, LatencyFault, AckLossFault, ErrorRateFault, ClockSkewFault, StaleDataFault, MaintenancePhase, TradingPhase, OutageMode, OutageScope, RateLimitState } from './types.ts';
+export type { Fault, FaultKind, FaultDecision, OutageFault, RateLimitFault, MaintenanceFault, LatencyFault, AckLossFault, ErrorRateFault, ClockSkewFault, StaleDataFault, ReadLagFault, MaintenancePhase, TradingPhase, OutageMode, OutageScope, RateLimitState } from './types.ts';

@@ -92,6 +92,12 @@ export class FaultSchedule {
     return fault !== undefined ? fault.startMs : nowMs;
   }
 
+  /** How far behind the venue's account reads are now (0 outside readLag faults). */
+  readLagMs(venue: string, nowMs: number): number {
+    const fault = this.active(venue, nowMs).find((f) => f.kind === 'readLag');
+    return fault !== undefined && fault.kind === 'readLag' ? fault.lagSec * 1000 : 0;
+  }
+
   /** How far the venue's clock is off true time now (0 outside clock-skew faults). */
   clockSkewMs(venue: string, nowMs: number): number {
     const fault = this.active(venue, nowMs).find((f) => f.kind === 'clockSkew');

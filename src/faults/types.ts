@@ -88,7 +88,13 @@ export interface StaleDataFault extends FaultWindow {
   kind: 'staleData';
 }
 
-export type Fault = OutageFault | RateLimitFault | MaintenanceFault | LatencyFault | AckLossFault | ErrorRateFault | ClockSkewFault | StaleDataFault;
+/** Account reads (positions, balances, orders, trades) answer as of `lagSec` ago: eventual consistency after a write. */
+export interface ReadLagFault extends FaultWindow {
+  kind: 'readLag';
+  lagSec: number;
+}
+
+export type Fault = OutageFault | RateLimitFault | MaintenanceFault | LatencyFault | AckLossFault | ErrorRateFault | ClockSkewFault | StaleDataFault | ReadLagFault;
 export type FaultKind = Fault['kind'];
 
 /** Per-venue state the rate-limit model keeps between requests (IP-level, so it outlives fault windows). */

@@ -151,6 +151,10 @@ export function createTransport(opts: TransportOptions): Transport {
     const skewMs = opts.faults.clockSkewMs(venue.id, nowMs);
     if (skewMs !== 0) fired(venue.id, reqId, 'clockSkew', { skewMs });
     if (endpoint.group === 'marketData' && opts.faults.marketDataTimeMs(venue.id, nowMs) !== nowMs) fired(venue.id, reqId, 'staleData', {});
+    if (endpoint.group === 'account') {
+      const lagMs = opts.faults.readLagMs(venue.id, nowMs);
+      if (lagMs > 0) fired(venue.id, reqId, 'readLag', { lagMs });
+    }
     const phase = opts.faults.tradingPhase(venue.id, nowMs);
     if (phase !== 'normal' && endpoint.orderCount > 0) fired(venue.id, reqId, 'maintenance', { phase });
     const decision = opts.faults.decide({ venue: venue.id, endpoint, nowMs, random: venue.random });

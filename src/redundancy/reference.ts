@@ -58,7 +58,18 @@ interface VenueState {
   avoidUntilMs: number;
   /** Requests to one venue go one at a time (see `request`). */
   lock: Promise<void>;
+  /** Counts fills of ours this engine learned of on the venue (acknowledged or looked up). */
+  ownFillSeq: number;
+  /** A position read that disagreed with our ledger, and how many reads in a row said the same. */
+  discrepancy: { positionBase: number; reads: number; ownFillSeq: number } | undefined;
 }
+
+/**
+ * Reads that disagree with our acknowledged fills are kept out of the ledger until this many
+ * consecutive reads, with no trading of ours in between, say the same: a lagging read (eventual
+ * consistency after a write) must not undo a fill we know happened.
+ */
+const DISCREPANCY_READS_TO_ADOPT = 3;
 
 /** A request not sent because the venue's Retry-After had not passed when its turn came. */
 class QuietError extends Error {
@@ -194,11 +205,24 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
     try {
       const positions: any[] = await request<any>(v, (ex) => ex.fetchPositions([ctx.symbol]));
       const p = positions.find((x) => x.symbol === ctx.symbol);
-      const signed = p === undefined ? 0 : (p.side === 'short' ? -1 : 1) * Number(p.contracts ?? 0) * Number(p.contractSize ?? 1);
-      if (round8(signed) !== round8(v.positionBase)) {
-        log(`${v.venue.id}: reconciled position ${v.positionBase} → ${round8(signed)} (venue truth)`, { venue: v.venue.id });
+      const signed = round8(p === undefined ? 0 : (p.side === 'short' ? -1 : 1) * Number(p.contracts ?? 0) * Number(p.contractSize ?? 1));
+      if (signed === round8(v.positionBase)) {
+        v.discrepancy = undefined;
+      } else if (v.ownFillSeq === 0) {
+        // Nothing traded here yet: the venue's word is all we have.
+        log(`${v.venue.id}: position read ${signed} (venue truth, nothing of ours traded here yet)`, { venue: v.venue.id });
+        v.positionBase = signed;
+      } else {
+        const d = v.discrepancy;
+        v.discrepancy = d !== undefined && d.positionBase === signed && d.ownFillSeq === v.ownFillSeq ? { ...d, reads: d.reads + 1 } : { positionBase: signed, reads: 1, ownFillSeq: v.ownFillSeq };
+        if (v.discrepancy.reads >= DISCREPANCY_READS_TO_ADOPT) {
+          log(`${v.venue.id}: position read ${signed} disagreed with our ledger ${v.positionBase} in ${v.discrepancy.reads} reads in a row with no trading of ours: adopting the venue's truth`, { venue: v.venue.id });
+          v.positionBase = signed;
+          v.discrepancy = undefined;
+        } else {
+          log(`${v.venue.id}: position read ${signed} disagrees with our acknowledged fills (${v.positionBase}); a lagging read? keeping our ledger (${v.discrepancy.reads}/${DISCREPANCY_READS_TO_ADOPT})`, { venue: v.venue.id });
+        }
       }
-      v.positionBase = round8(signed);
       v.lastReconcileMs = ctx.clock.now();
     } catch (error) {
       apply(v, meaningOf(error), error, 'fetchPositions');
@@ -282,6 +306,7 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
   function settle(v: VenueState, u: UnknownOrder, order: { status?: string; filled?: number } | undefined): void {
     const filled = Number(order?.filled ?? 0) * Math.sign(u.signedBase);
     v.positionBase = round8(v.positionBase + filled);
+    if (filled !== 0) v.ownFillSeq += 1;
     log(
       order === undefined
         ? `${v.venue.id}: unknown order ${u.clientOrderId} resolved: never reached the venue`
@@ -347,6 +372,7 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
       const order = await request<any>(target, (ex) => ex.createOrder(ctx.symbol, 'market', side, amount, undefined, { clientOrderId }));
       const filled = Number(order.filled ?? 0);
       target.positionBase = round8(target.positionBase + Math.sign(signed) * filled);
+      if (filled !== 0) target.ownFillSeq += 1;
     } catch (error) {
       const meaning = meaningOf(error);
       if (meaning === 'unknownOutcome') {
@@ -387,6 +413,8 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
           busy: false,
           avoidUntilMs: 0,
           lock: Promise.resolve(),
+          ownFillSeq: 0,
+          discrepancy: undefined,
         });
         // The engine needs markets, not the currency list: with keys, binanceusdm's loadMarkets
         // would also call two sapi endpoints, each one more request to spend from the budget.

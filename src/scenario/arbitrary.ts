@@ -109,6 +109,8 @@ function faultArbitrary(runMs: number, venueIds: readonly string[]) {
         return fc.record({ ...base, probability: decimal(0, 1, 100), mode: fc.constantFrom('timeout', 'unknownStatus') }, { requiredKeys: [...required] });
       case 'errorRate':
         return fc.record({ ...base, probability: decimal(0, 1, 100) }, { requiredKeys: [...required, 'probability'] });
+      case 'readLag':
+        return fc.record({ ...base, lagSec: msArbitrary(1, 600_000).chain(durationInputArbitrary) }, { requiredKeys: [...required, 'lagSec'] });
       case 'staleData':
         return fc.record(base, { requiredKeys: [...required] });
       case 'clockSkew':

@@ -218,6 +218,14 @@ export const staleDataFaultSchema = z.strictObject({
   ...faultWindow,
 });
 
+/** Account reads answer as of `lagSec` ago while the venue trades on (eventual consistency after a write). */
+export const readLagFaultSchema = z.strictObject({
+  venue: venueIdSchema,
+  kind: z.literal('readLag'),
+  ...faultWindow,
+  lagSec: durationSecPositive(),
+});
+
 /** Every fault kind's schema; the discriminated union is built from this list. */
 export const FAULT_SCHEMAS = [
   outageFaultSchema,
@@ -228,6 +236,7 @@ export const FAULT_SCHEMAS = [
   errorRateFaultSchema,
   clockSkewFaultSchema,
   staleDataFaultSchema,
+  readLagFaultSchema,
 ] as const;
 /** Fault kind names, from FAULT_SCHEMAS. */
 export const FAULT_KINDS = FAULT_SCHEMAS.map((s) => s.shape.kind.value) as [FaultKind, ...FaultKind[]];

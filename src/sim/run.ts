@@ -1,7 +1,7 @@
 import ccxt from 'ccxt';
 import { createBinanceUsdmDialect } from '../../mocks/binance/index.ts';
 import type { DialectContext, DialectFactory } from '../../mocks/types.ts';
-import { FaultSchedule, ackLoss, clockSkew, errorRate, latency, maintenance, outage, rateLimit, staleData, type Fault } from '../faults/index.ts';
+import { FaultSchedule, ackLoss, clockSkew, errorRate, latency, maintenance, outage, rateLimit, readLag, staleData, type Fault } from '../faults/index.ts';
 import { checkInvariants, type InvariantResult } from '../invariants/index.ts';
 import { marketSpec } from '../market/markets.ts';
 import { createPricePath } from '../market/price-path.ts';
@@ -10,6 +10,7 @@ import type { Policy, PolicyContext, PolicyVenue } from '../redundancy/policy.ts
 import { createReferencePolicy } from '../redundancy/reference.ts';
 import type { Scenario } from '../scenario/index.ts';
 import { createVenueEngine } from '../venue/engine.ts';
+import { createAccountHistory } from '../venue/history.ts';
 import type { VenueEngine, VenueEvent } from '../venue/types.ts';
 import { drive } from './driver.ts';
 import { createRng } from './rng.ts';
@@ -77,6 +78,8 @@ export function faultsFromScenario(scenario: Scenario, startMs: number): Fault[]
         return clockSkew({ ...base, skewMs: f.skewMs });
       case 'staleData':
         return staleData(base);
+      case 'readLag':
+        return readLag({ ...base, lagSec: f.lagSec });
     }
   });
 }
@@ -270,7 +273,13 @@ export async function prewarmClient(exchange: object): Promise<void> {
  */
 export function dialectContextFor(opts: { venueId: string; engine: VenueEngine; faults: FaultSchedule; now: () => number }): DialectContext {
   const { venueId, engine, faults, now } = opts;
+  // Recorded from the start so a readLag window can answer from before it opened.
+  const history = faults.faults.some((f) => f.venue === venueId && f.kind === 'readLag') ? createAccountHistory(engine, now()) : undefined;
   return {
+    accountView: () => {
+      const lagMs = faults.readLagMs(venueId, now());
+      return lagMs > 0 && history !== undefined ? history.asOf(now() - lagMs) : engine;
+    },
     engine,
     hostname: `${venueId}.venuechaos.test`,
     // Engine time is true time; the venue's own clock carries any scripted skew.

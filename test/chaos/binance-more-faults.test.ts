@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { ackLoss, clockSkew, errorRate, latency, maintenance, staleData } from '../../src/faults/index.ts';
+import { ackLoss, clockSkew, errorRate, latency, maintenance, readLag, staleData } from '../../src/faults/index.ts';
 import { VIRTUAL_EPOCH_MS } from '../../src/sim/virtual-clock.ts';
 import { classChain, createVenueHarness, rejectionOf } from '../helpers/venue-harness.ts';
 
@@ -172,5 +172,27 @@ describe('staleData', () => {
     expect(h.trace.events.filter((e) => e.type === 'fault.fired' && e['action'] === 'staleData')).toHaveLength(2);
     await h.call(() => wait(60_000));
     expect((await h.call(() => h.exchange.fetchTicker(BTC))).last).toBe(63_000);
+  });
+});
+
+describe('readLag', () => {
+  test('a filled order is real before reads show it: fetchOrder says it does not exist, positions are old, until the lag passes', async () => {
+    const h = await createVenueHarness({ faults: [readLag({ venue: 'primary', startMs: at(60_000), durationMs: 120_000, lagSec: 30 })] });
+    await h.call(() => h.exchange.createOrder(BTC, 'market', 'buy', 0.01, undefined, { clientOrderId: 'before' }));
+    await h.call(() => wait(60_000));
+    const placed = await h.call(() => h.exchange.createOrder(BTC, 'market', 'buy', 0.02, undefined, { clientOrderId: 'lagged' }));
+    expect(placed.status).toBe('closed'); // the write itself answers at once
+    expect(h.engine.positions(Date.now()).find((p) => p.symbol === BTC)?.size).toBe('0.03'); // ground truth
+    // Reads trail by 30 s: the new order "does not exist" yet, and the position is the old one.
+    const error = await rejectionOf(h.call(() => h.exchange.fetchOrder(undefined, BTC, { origClientOrderId: 'lagged' })));
+    expect(classChain(error)[0]).toBe('OrderNotFound');
+    const positions = await h.call(() => h.exchange.fetchPositions([BTC]));
+    expect(positions.find((p: { symbol: string }) => p.symbol === BTC)?.contracts).toBe(0.01);
+    expect((await h.call(() => h.exchange.fetchMyTrades(BTC))).length).toBe(1);
+    // 30 s later the reads catch up.
+    await h.call(() => wait(30_000));
+    expect((await h.call(() => h.exchange.fetchOrder(undefined, BTC, { origClientOrderId: 'lagged' }))).filled).toBe(0.02);
+    expect((await h.call(() => h.exchange.fetchPositions([BTC]))).find((p: { symbol: string }) => p.symbol === BTC)?.contracts).toBe(0.03);
+    expect(h.trace.events.filter((e) => e.type === 'fault.fired' && e['action'] === 'readLag').length).toBeGreaterThanOrEqual(5);
   });
 });

@@ -52,6 +52,7 @@ function setup(opts: { clockSkewMs?: number; credentials?: { apiKey: string; sec
     systemStatus: () => status.value,
     tradingPhase: () => 'normal',
     marketDataTimeMs: () => Date.now(),
+    accountView: () => engine,
   });
   const requests: RecordedRequest[] = [];
   const override: Setup['override'] = { fetch: undefined };

@@ -2,7 +2,7 @@ import ccxt from 'ccxt';
 import { faultExpectations as binanceUsdmFaultExpectations } from '../../mocks/binance/fault-expectations.ts';
 import type { CdnStatus, DialectFaultExpectations, FaultCase, FaultParamOverrides, ServerErrorVariant, UnifiedCall } from '../../mocks/binance/fault-expectations.ts';
 import type { Dialect, DialectFactory } from '../../mocks/types.ts';
-import { FaultSchedule, ackLoss, clockSkew, errorRate, latency, maintenance, outage, rateLimit, staleData, type Fault, type FaultKind } from '../../src/faults/index.ts';
+import { FaultSchedule, ackLoss, clockSkew, errorRate, latency, maintenance, outage, rateLimit, readLag, staleData, type Fault, type FaultKind } from '../../src/faults/index.ts';
 import { SERVER_ERROR_VARIANTS } from '../../src/faults/outage.ts';
 import type { AckLossFault, MaintenancePhase, RateLimitFault } from '../../src/faults/types.ts';
 import { DEFAULT_MARKETS } from '../../src/market/markets.ts';
@@ -71,6 +71,7 @@ function probeDialect(factory: DialectFactory): Dialect {
     systemStatus: () => 'normal',
     tradingPhase: () => 'normal',
     marketDataTimeMs: () => 0,
+    accountView: () => engine,
   });
 }
 
@@ -265,6 +266,7 @@ export const FAULT_CASES: Readonly<Record<FaultCase, FaultCaseDef>> = {
   'clockSkew.venueBehind': { build: (w, p) => clockSkew({ ...w, skewMs: -Math.abs(p.skewMs) }), action: 'clockSkew' },
   // Called 10 s into the window, so the snapshot (window start) and now differ.
   staleData: { build: (w) => staleData(w), action: 'staleData', stale: true, insideOffsetMs: 10_000 },
+  readLag: { build: (w) => readLag({ ...w, lagSec: 30 }), action: 'readLag' },
 };
 
 // Compile-time: every fault kind the fault layer defines has at least one case.
