@@ -1,7 +1,7 @@
 import ccxt from 'ccxt';
 import { getResponse, type RequestHandler } from 'msw';
 import { createBinanceUsdmDialect } from '../mocks/binance/index.ts';
-import { FaultSchedule } from '../src/faults/index.ts';
+import { FaultSchedule, ackLoss, clockSkew, errorRate, latency, maintenance, outage, rateLimit, readLag, staleData, type Fault } from '../src/faults/index.ts';
 import { DEFAULT_MARKETS } from '../src/market/markets.ts';
 import { createTransport } from '../src/net/transport.ts';
 import { loadScenarioFile } from '../src/scenario/index.ts';
@@ -73,6 +73,60 @@ async function requestCost(n: number): Promise<void> {
   console.log(`  goal ≤ 2× for fetchTime: ${ratio <= 2 ? 'met' : 'NOT met'} (${ratio.toFixed(2)}×)`);
   // Trace is kept so the transport does its real work; drop it now.
   void trace;
+  await inactiveFaultCost(n);
+}
+
+/** Every fault kind scheduled on the venue, none active yet (windows a year away). */
+function inactiveFaults(venue: string): Fault[] {
+  const w = { venue, startMs: VIRTUAL_EPOCH_MS + 365 * 86_400_000, durationMs: 60_000 };
+  return [
+    outage({ ...w, mode: 'timeout' }),
+    rateLimit({ ...w, retryAfterSec: 10, banSec: 120 }),
+    maintenance({ ...w, phase: 'cancelOnly' }),
+    latency({ ...w, latencyMsMedian: 100, latencyMsP99: 1000 }),
+    ackLoss({ ...w }),
+    errorRate({ ...w, probability: 0.5 }),
+    clockSkew({ ...w, skewMs: 20_000 }),
+    staleData(w),
+    readLag({ ...w, lagSec: 30 }),
+  ];
+}
+
+/**
+ * Issue 3: no fault kind slows the no-fault path. The same signed request through a transport
+ * with no faults and through one with every kind scheduled but inactive, alternated in blocks so
+ * drift hits both alike. Goal: within 10 %.
+ */
+async function inactiveFaultCost(n: number): Promise<void> {
+  const now = (): number => Date.now();
+  const clientFor = async (venueId: string, faults: FaultSchedule) => {
+    const engine = createVenueEngine({ venueId, markets: [...DEFAULT_MARKETS], balances: { USDT: '1000000' }, midPrice: () => 60000 });
+    const dialect = createBinanceUsdmDialect(dialectContextFor({ venueId, engine, faults, now }));
+    const trace = new Trace({ startMs: VIRTUAL_EPOCH_MS, now });
+    const transport = createTransport({ venues: [{ id: venueId, dialect, latencyMs: 0 }], faults, trace, now, rng: createRng(1) });
+    const exchange = new ccxt.binanceusdm({ ...credentialsFor(venueId), enableRateLimit: false, fetchImplementation: transport.fetch });
+    dialect.configureClient(exchange);
+    await prewarmClient(exchange);
+    await exchange.loadMarkets();
+    return exchange;
+  };
+  const none = await clientFor('bench-a', new FaultSchedule([]));
+  const all = await clientFor('bench-b', new FaultSchedule(inactiveFaults('bench-b')));
+  const blocks = 4;
+  const per = Math.max(50, Math.floor(n / blocks));
+  const a: number[] = [];
+  const b: number[] = [];
+  for (let i = 0; i < blocks; i++) {
+    a.push((await timeRequests('none', () => none.fetchBalance(), per)).medianUs);
+    b.push((await timeRequests('all', () => all.fetchBalance(), per)).medianUs);
+  }
+  const ma = median(a);
+  const mb = median(b);
+  console.log(`
+fault layer cost on the no-fault path (fetchBalance, median of ${blocks} alternating blocks of ${per}, µs)`);
+  console.log(`  no faults scheduled                                ${ma.toFixed(0).padStart(6)}`);
+  console.log(`  every kind scheduled, none active                  ${mb.toFixed(0).padStart(6)}  ${((mb / ma - 1) * 100).toFixed(1)} %`);
+  console.log(`  goal within 10 %: ${mb <= ma * 1.1 ? 'met' : 'NOT met'}`);
 }
 
 async function simulationSpeed(file: string, runs: number): Promise<void> {
