@@ -134,10 +134,27 @@ export const limitsSchema = z.strictObject({
 
 // ── Faults: one small schema per kind; a new kind is one const plus one entry in FAULT_SCHEMAS ─
 
-/** Shared by every kind: the window on one venue, relative to the run's start. */
+/**
+ * A seeded random process instead of one window: occurrences start at exponential intervals
+ * (`ratePerHour` on average) within the fault's span (`atSec` … `atSec + durationSec`), each
+ * lasting a duration drawn uniformly from `durationSecMin` … `durationSecMax`.
+ */
+export const faultProcessSchema = z
+  .strictObject({
+    ratePerHour: z.number().positive(),
+    durationSecMin: durationSecPositive(),
+    durationSecMax: durationSecPositive(),
+  })
+  .refine((p) => p.durationSecMax >= p.durationSecMin, { message: 'durationSecMax must be at least durationSecMin', path: ['durationSecMax'] });
+
+/**
+ * Shared by every kind: the window on one venue, relative to the run's start — or, with
+ * `process`, the span in which a seeded random process of such windows runs.
+ */
 const faultWindow = {
   atSec: durationSecNonNegative(),
   durationSec: durationSecPositive(),
+  process: faultProcessSchema.optional(),
 };
 
 /** How a venue fails during an outage: connection refused, reset, no answer (timeout) or 5xx. */

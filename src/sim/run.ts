@@ -13,7 +13,7 @@ import { createVenueEngine } from '../venue/engine.ts';
 import { createAccountHistory } from '../venue/history.ts';
 import type { VenueEngine, VenueEvent } from '../venue/types.ts';
 import { drive } from './driver.ts';
-import { createRng } from './rng.ts';
+import { createRng, type Rng } from './rng.ts';
 import { Trace } from './trace.ts';
 import { VIRTUAL_EPOCH_MS, resetVirtualClock, virtualClock, yieldRealTurn } from './virtual-clock.ts';
 
@@ -58,30 +58,61 @@ export const DIALECTS: Readonly<Record<string, DialectFactory>> = {
   binanceusdm: createBinanceUsdmDialect,
 };
 
-export function faultsFromScenario(scenario: Scenario, startMs: number): Fault[] {
-  return scenario.faults.map((f, i) => {
-    const base = { venue: f.venue, startMs: startMs + f.atSec * 1000, durationMs: f.durationSec * 1000, id: `f${i}-${f.kind}-${f.venue}` };
-    switch (f.kind) {
-      case 'outage':
-        return outage({ ...base, mode: f.mode, scope: f.scope });
-      case 'rateLimit':
-        return rateLimit({ ...base, retryAfterSec: f.retryAfterSec, banSec: f.banSec });
-      case 'maintenance':
-        return maintenance({ ...base, announcedAheadSec: f.announcedAheadSec, phase: f.phase });
-      case 'latency':
-        return latency({ ...base, latencyMsMedian: f.latencyMsMedian, latencyMsP99: f.latencyMsP99 });
-      case 'ackLoss':
-        return ackLoss({ ...base, probability: f.probability, mode: f.mode });
-      case 'errorRate':
-        return errorRate({ ...base, probability: f.probability });
-      case 'clockSkew':
-        return clockSkew({ ...base, skewMs: f.skewMs });
-      case 'staleData':
-        return staleData(base);
-      case 'readLag':
-        return readLag({ ...base, lagSec: f.lagSec });
+/** Occurrences a single fault process may produce: a limit on the loop, far above any real scenario. */
+export const FAULT_PROCESS_OCCURRENCES_MAX = 10_000;
+
+/**
+ * The scenario's faults as absolute windows. A fault with `process` expands into its seeded
+ * occurrences. Its stream is named by what the fault is (venue, kind, start), not by its position
+ * in the list, so adding or reordering faults never moves another fault's occurrences.
+ */
+export function faultsFromScenario(scenario: Scenario, startMs: number, rng: Rng = createRng(scenario.seed)): Fault[] {
+  const runEndMs = startMs + scenario.durationSec * 1000;
+  const seen = new Map<string, number>();
+  return scenario.faults.flatMap((f, i) => {
+    const id = `f${i}-${f.kind}-${f.venue}`;
+    const spanStartMs = startMs + f.atSec * 1000;
+    if (f.process === undefined) return [faultFrom(f, { venue: f.venue, startMs: spanStartMs, durationMs: f.durationSec * 1000, id })];
+    const key = `${f.venue}/${f.kind}/${f.atSec}`;
+    const nth = seen.get(key) ?? 0;
+    seen.set(key, nth + 1);
+    const stream = rng.fork(`faults/${key}/${nth}`);
+    const spanEndMs = spanStartMs + f.durationSec * 1000;
+    const meanGapMs = 3_600_000 / f.process.ratePerHour;
+    const out: Fault[] = [];
+    let t = spanStartMs;
+    for (let k = 0; k < FAULT_PROCESS_OCCURRENCES_MAX; k++) {
+      t += -Math.log(1 - stream.next()) * meanGapMs;
+      if (t >= spanEndMs) break;
+      const durMs = (f.process.durationSecMin + stream.next() * (f.process.durationSecMax - f.process.durationSecMin)) * 1000;
+      const at = Math.round(t);
+      out.push(faultFrom(f, { venue: f.venue, startMs: at, durationMs: Math.max(1, Math.min(Math.round(durMs), runEndMs - at)), id: `${id}-${k}` }));
     }
+    return out;
   });
+}
+
+function faultFrom(f: Scenario['faults'][number], base: { venue: string; startMs: number; durationMs: number; id: string }): Fault {
+  switch (f.kind) {
+    case 'outage':
+      return outage({ ...base, mode: f.mode, scope: f.scope });
+    case 'rateLimit':
+      return rateLimit({ ...base, retryAfterSec: f.retryAfterSec, banSec: f.banSec });
+    case 'maintenance':
+      return maintenance({ ...base, announcedAheadSec: f.announcedAheadSec, phase: f.phase });
+    case 'latency':
+      return latency({ ...base, latencyMsMedian: f.latencyMsMedian, latencyMsP99: f.latencyMsP99 });
+    case 'ackLoss':
+      return ackLoss({ ...base, probability: f.probability, mode: f.mode });
+    case 'errorRate':
+      return errorRate({ ...base, probability: f.probability });
+    case 'clockSkew':
+      return clockSkew({ ...base, skewMs: f.skewMs });
+    case 'staleData':
+      return staleData(base);
+    case 'readLag':
+      return readLag({ ...base, lagSec: f.lagSec });
+  }
 }
 
 export async function runScenario(scenario: Scenario, options: RunOptions = {}): Promise<RunResult> {
@@ -108,7 +139,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     rng: rng.fork('market'),
     jumps: scenario.market.jumps.map((j) => ({ atMs: startMs + j.atSec * 1000, pct: j.pct })),
   });
-  const faults = new FaultSchedule(faultsFromScenario(scenario, startMs));
+  const faults = new FaultSchedule(faultsFromScenario(scenario, startMs, rng));
   const market = marketSpec(scenario.market.symbol);
   if (market === undefined) throw new Error(`venuechaos bug: scenario validation let through unknown symbol ${scenario.market.symbol}`);
 
