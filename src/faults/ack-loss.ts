@@ -1,24 +1,16 @@
-import type { AckLossFault, FaultDecision } from './types.ts';
+import { faultWindowOf, type WindowOptions, type AckLossFault, type FaultDecision } from './types.ts';
 import type { EndpointInfo } from '../../mocks/types.ts';
 
 /** Options for lost acknowledgements on order placements. */
-export interface AckLossOptions {
-  venue: string;
-  startMs: number;
-  durationMs: number;
+export interface AckLossOptions extends WindowOptions {
   probability?: number;
   mode?: AckLossFault['mode'];
-  id?: string;
 }
 
 /** Builds an ackLoss fault: orders reach the venue and execute; only the answer is lost. */
 export function ackLoss(opts: AckLossOptions): AckLossFault {
   return {
-    id: opts.id ?? `ackLoss-${opts.venue}-${opts.startMs}`,
-    kind: 'ackLoss',
-    venue: opts.venue,
-    startMs: opts.startMs,
-    endMs: opts.startMs + opts.durationMs,
+    ...faultWindowOf('ackLoss', opts),
     probability: opts.probability ?? 1,
     mode: opts.mode ?? 'timeout',
   };

@@ -1,12 +1,8 @@
-import type { ClockSkewFault } from './types.ts';
+import { faultWindowOf, type WindowOptions, type ClockSkewFault } from './types.ts';
 
 /** Options for venue clock skew. */
-export interface ClockSkewOptions {
-  venue: string;
-  startMs: number;
-  durationMs: number;
+export interface ClockSkewOptions extends WindowOptions {
   skewMs: number;
-  id?: string;
 }
 
 /**
@@ -16,11 +12,7 @@ export interface ClockSkewOptions {
  */
 export function clockSkew(opts: ClockSkewOptions): ClockSkewFault {
   return {
-    id: opts.id ?? `clockSkew-${opts.venue}-${opts.startMs}`,
-    kind: 'clockSkew',
-    venue: opts.venue,
-    startMs: opts.startMs,
-    endMs: opts.startMs + opts.durationMs,
+    ...faultWindowOf('clockSkew', opts),
     skewMs: opts.skewMs,
   };
 }

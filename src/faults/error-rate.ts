@@ -1,23 +1,15 @@
-import type { ErrorRateFault, FaultDecision } from './types.ts';
+import { faultWindowOf, type WindowOptions, type ErrorRateFault, type FaultDecision } from './types.ts';
 import { SERVER_ERROR_VARIANTS } from './outage.ts';
 
 /** Options for a transient error rate. */
-export interface ErrorRateOptions {
-  venue: string;
-  startMs: number;
-  durationMs: number;
+export interface ErrorRateOptions extends WindowOptions {
   probability: number;
-  id?: string;
 }
 
 /** Builds an errorRate fault. */
 export function errorRate(opts: ErrorRateOptions): ErrorRateFault {
   return {
-    id: opts.id ?? `errorRate-${opts.venue}-${opts.startMs}`,
-    kind: 'errorRate',
-    venue: opts.venue,
-    startMs: opts.startMs,
-    endMs: opts.startMs + opts.durationMs,
+    ...faultWindowOf('errorRate', opts),
     probability: opts.probability,
   };
 }

@@ -1,13 +1,9 @@
-import type { LatencyFault } from './types.ts';
+import { faultWindowOf, type WindowOptions, type LatencyFault } from './types.ts';
 
 /** Options for a latency fault: extra, seeded, log-normal delay on every request of a venue. */
-export interface LatencyOptions {
-  venue: string;
-  startMs: number;
-  durationMs: number;
+export interface LatencyOptions extends WindowOptions {
   latencyMsMedian: number;
   latencyMsP99: number;
-  id?: string;
 }
 
 /** Builds a latency fault. */
@@ -16,11 +12,7 @@ export function latency(opts: LatencyOptions): LatencyFault {
     throw new Error(`venuechaos bug: latency fault needs 0 ≤ median ≤ p99 (got ${opts.latencyMsMedian}, ${opts.latencyMsP99}); the scenario schema should have refused it`);
   }
   return {
-    id: opts.id ?? `latency-${opts.venue}-${opts.startMs}`,
-    kind: 'latency',
-    venue: opts.venue,
-    startMs: opts.startMs,
-    endMs: opts.startMs + opts.durationMs,
+    ...faultWindowOf('latency', opts),
     latencyMsMedian: opts.latencyMsMedian,
     latencyMsP99: opts.latencyMsP99,
   };

@@ -1,24 +1,16 @@
 import type { EndpointGroup } from '../../mocks/types.ts';
-import type { FaultDecision, MaintenanceFault, MaintenancePhase } from './types.ts';
+import { faultWindowOf, type WindowOptions, type FaultDecision, type MaintenanceFault, type MaintenancePhase } from './types.ts';
 
 /** Options for a maintenance window. */
-export interface MaintenanceOptions {
-  venue: string;
-  startMs: number;
-  durationMs: number;
+export interface MaintenanceOptions extends WindowOptions {
   announcedAheadSec?: number;
   phase?: MaintenancePhase;
-  id?: string;
 }
 
 /** Builds a maintenance fault. */
 export function maintenance(opts: MaintenanceOptions): MaintenanceFault {
   return {
-    id: opts.id ?? `maintenance-${opts.venue}-${opts.startMs}`,
-    kind: 'maintenance',
-    venue: opts.venue,
-    startMs: opts.startMs,
-    endMs: opts.startMs + opts.durationMs,
+    ...faultWindowOf('maintenance', opts),
     announcedAheadSec: opts.announcedAheadSec ?? 0,
     phase: opts.phase ?? 'full',
   };

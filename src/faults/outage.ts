@@ -1,24 +1,16 @@
 import type { EndpointInfo } from '../../mocks/types.ts';
-import type { FaultDecision, OutageFault, OutageMode, OutageScope } from './types.ts';
+import { faultWindowOf, type WindowOptions, type FaultDecision, type OutageFault, type OutageMode, type OutageScope } from './types.ts';
 
 /** Options for an outage: the venue stops answering in one of four ways. */
-export interface OutageOptions {
-  venue: string;
-  startMs: number;
-  durationMs: number;
+export interface OutageOptions extends WindowOptions {
   mode: OutageMode;
   scope?: OutageScope;
-  id?: string;
 }
 
 /** Builds an outage fault. `timeout` = the venue accepts the connection and never answers. */
 export function outage(opts: OutageOptions): OutageFault {
   return {
-    id: opts.id ?? `outage-${opts.venue}-${opts.startMs}`,
-    kind: 'outage',
-    venue: opts.venue,
-    startMs: opts.startMs,
-    endMs: opts.startMs + opts.durationMs,
+    ...faultWindowOf('outage', opts),
     mode: opts.mode,
     scope: opts.scope ?? 'all',
   };

@@ -1,24 +1,16 @@
-import type { FaultDecision, RateLimitFault, RateLimitState } from './types.ts';
+import { faultWindowOf, type WindowOptions, type FaultDecision, type RateLimitFault, type RateLimitState } from './types.ts';
 
 /** Options for a scripted rate limit: the venue answers 429 for the window. */
-export interface RateLimitOptions {
-  venue: string;
-  startMs: number;
-  durationMs: number;
+export interface RateLimitOptions extends WindowOptions {
   retryAfterSec: number;
   banSec: number;
   ignoredMax?: number;
-  id?: string;
 }
 
 /** Builds a rate-limit fault. */
 export function rateLimit(opts: RateLimitOptions): RateLimitFault {
   return {
-    id: opts.id ?? `rateLimit-${opts.venue}-${opts.startMs}`,
-    kind: 'rateLimit',
-    venue: opts.venue,
-    startMs: opts.startMs,
-    endMs: opts.startMs + opts.durationMs,
+    ...faultWindowOf('rateLimit', opts),
     retryAfterSec: opts.retryAfterSec,
     banSec: opts.banSec,
     ignoredMax: opts.ignoredMax ?? 2,

@@ -1,12 +1,8 @@
-import type { ReadLagFault } from './types.ts';
+import { faultWindowOf, type WindowOptions, type ReadLagFault } from './types.ts';
 
 /** Options for lagging account reads. */
-export interface ReadLagOptions {
-  venue: string;
-  startMs: number;
-  durationMs: number;
+export interface ReadLagOptions extends WindowOptions {
   lagSec: number;
-  id?: string;
 }
 
 /**
@@ -16,11 +12,7 @@ export interface ReadLagOptions {
  */
 export function readLag(opts: ReadLagOptions): ReadLagFault {
   return {
-    id: opts.id ?? `readLag-${opts.venue}-${opts.startMs}`,
-    kind: 'readLag',
-    venue: opts.venue,
-    startMs: opts.startMs,
-    endMs: opts.startMs + opts.durationMs,
+    ...faultWindowOf('readLag', opts),
     lagSec: opts.lagSec,
   };
 }

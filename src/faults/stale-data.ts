@@ -1,12 +1,7 @@
-import type { StaleDataFault } from './types.ts';
+import { faultWindowOf, type WindowOptions, type StaleDataFault } from './types.ts';
 
 /** Options for stale market data. */
-export interface StaleDataOptions {
-  venue: string;
-  startMs: number;
-  durationMs: number;
-  id?: string;
-}
+export type StaleDataOptions = WindowOptions;
 
 /**
  * Builds a staleData fault: the venue's tickers and order books keep answering, but with the
@@ -15,10 +10,6 @@ export interface StaleDataOptions {
  */
 export function staleData(opts: StaleDataOptions): StaleDataFault {
   return {
-    id: opts.id ?? `staleData-${opts.venue}-${opts.startMs}`,
-    kind: 'staleData',
-    venue: opts.venue,
-    startMs: opts.startMs,
-    endMs: opts.startMs + opts.durationMs,
+    ...faultWindowOf('staleData', opts),
   };
 }

@@ -94,6 +94,21 @@ export interface ReadLagFault extends FaultWindow {
   lagSec: number;
 }
 
+/** Options every fault builder takes: where and when. */
+export interface WindowOptions {
+  venue: string;
+  /** Absolute virtual epoch ms. */
+  startMs: number;
+  durationMs: number;
+  /** Stable id for the trace; default `<kind>-<venue>-<startMs>`. */
+  id?: string;
+}
+
+/** The window part every fault shares, built once. */
+export function faultWindowOf<K extends string>(kind: K, opts: WindowOptions): { id: string; kind: K; venue: string; startMs: number; endMs: number } {
+  return { id: opts.id ?? `${kind}-${opts.venue}-${opts.startMs}`, kind, venue: opts.venue, startMs: opts.startMs, endMs: opts.startMs + opts.durationMs };
+}
+
 export type Fault = OutageFault | RateLimitFault | MaintenanceFault | LatencyFault | AckLossFault | ErrorRateFault | ClockSkewFault | StaleDataFault | ReadLagFault;
 export type FaultKind = Fault['kind'];
 
