@@ -55,12 +55,39 @@ export interface DialectContext {
   tradingPhase: () => 'normal' | 'cancelOnly' | 'postOnly' | 'reduceOnly';
 }
 
-/** Usage counters the transport keeps per venue (per IP / per account) to put in headers. */
-export interface UsageSnapshot {
-  weight1m: number;
-  orders10s: number;
-  orders1m: number;
+/**
+ * One budget a venue enforces continuously, counted in fixed windows aligned to the epoch (Binance
+ * resets `X-MBX-USED-WEIGHT-1M` on the minute; OKX counts "per 2 seconds").
+ */
+export interface LimitRule {
+  /** Counter name and usage key, e.g. "weight1m", "orders10s". */
+  id: string;
+  /** What one request adds: its `weight`, its `orderCount`, or 1 per request. */
+  counts: 'weight' | 'orders' | 'requests';
+  /** Whose budget it is. One client per venue in a simulation, so IP and account budgets are both per venue. */
+  per: 'ip' | 'account';
+  /** A separate budget per endpoint (OKX, Bybit), instead of one shared by all. */
+  perEndpoint?: boolean;
+  windowMs: number;
+  limit: number;
+  /** `reject` (default): 429 in the dialect's words. `ban`: the breach bans the IP at once (Bybit's 403 "access too frequent"). */
+  onBreach?: 'reject' | 'ban';
 }
+
+/** The exchange's rate-limit model: the budgets and what happens to a client that keeps going after a 429. */
+export interface RateLimitModel {
+  rules: readonly LimitRule[];
+  /**
+   * Ban lengths (s) for the 1st, 2nd, … ban a client earns by ignoring `Retry-After`; the last
+   * repeats. Binance: "from 2 minutes up to 3 days". Empty = the venue does not ban for that.
+   */
+  banLadderSec: readonly number[];
+  /** Requests sent inside a pending `Retry-After` the venue tolerates before it bans ("repeatedly"). */
+  ignoredMax: number;
+}
+
+/** Usage by limit-rule id as the venue counts it now (the request itself included), for headers. */
+export type UsageSnapshot = Readonly<Record<string, number>>;
 
 export interface Dialect {
   /** Dialect name as used in scenarios, e.g. "binanceusdm". */
@@ -78,11 +105,16 @@ export interface Dialect {
   describe(method: string, url: URL): EndpointInfo | undefined;
   /** Point a freshly constructed ccxt client of `ccxtId` at this venue's hosts (e.g. rewrite `urls.api`). */
   configureClient(exchange: { urls: any; hostname?: string; options: any }): void;
-  /** HTTP 429, exchange body, `Retry-After` header. */
-  renderRateLimited(o: { retryAfterSec: number; endpoint: EndpointInfo; usage: UsageSnapshot }): Response;
+  /** The exchange's rate-limit model, enforced by the fault layer on every request. */
+  readonly limits: RateLimitModel;
+  /**
+   * A request over budget, in the exchange's words (Binance: HTTP 429 and `Retry-After`). `rule` is
+   * the budget it broke (`limit` its effective size, after a scenario's `budgetPct`), or undefined
+   * when a scenario forces 429s for a window.
+   */
+  renderRateLimited(o: { retryAfterSec: number; endpoint: EndpointInfo; usage: UsageSnapshot; rule: LimitRule | undefined; limit: number | undefined }): Response;
   /** HTTP 418 IP ban (or the exchange's equivalent), `Retry-After` = seconds until unban. */
   renderBanned(o: { retryAfterSec: number; bannedUntilMs: number; endpoint: EndpointInfo }): Response;
-  /** A 5xx as the exchange sends it during an outage. */
   /** A 5xx as the exchange sends it during an outage; `cdn` = the error page of the CDN in front of the exchange. */
   renderServerError(o: { status: number; variant: 'json' | 'html' | 'empty' | 'cdn'; endpoint: EndpointInfo }): Response;
   /** The venue executed the request but answers "execution status unknown" (the dialect's own words). */

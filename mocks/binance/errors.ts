@@ -69,9 +69,9 @@ export const notionalTooSmall = (notionalMin: string): BinanceError =>
 export const pathInvalid = (path: string, method: string): BinanceError => err(404, -5000, `Path ${path}, Method ${method} is invalid`);
 
 /** Request-weight limit (HTTP 429, or 418 when banned). */
-export const weightLimitMsg = 'Too much request weight used; current limit is 2400 request weight per 1 MINUTE. Please use WebSocket Streams for live updates to avoid polling the API.';
-export const ordersLimit10sMsg = 'Too many new orders; current limit is 300 orders per TEN_SECONDS.';
-export const ordersLimit1mMsg = 'Too many new orders; current limit is 1200 orders per ONE_MINUTE.';
+export const weightLimitMsg = (limit: number, minutes: number): string =>
+  `Too much request weight used; current limit is ${limit} request weight per ${minutes} MINUTE. Please use WebSocket Streams for live updates to avoid polling the API.`;
+export const ordersLimitMsg = (limit: number, interval: string): string => `Too many new orders; current limit is ${limit} orders per ${interval}.`;
 export const bannedMsg = (untilMs: number): string =>
   `Way too much request weight used; IP banned until ${untilMs}. Please use WebSocket Streams for live updates to avoid bans.`;
 

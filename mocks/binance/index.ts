@@ -8,11 +8,11 @@ import {
   errorResponse,
   htmlGatewayPage,
   cdnErrorPage,
-  ordersLimit10sMsg,
-  ordersLimit1mMsg,
+  ordersLimitMsg,
   pathInvalid,
   weightLimitMsg,
 } from './errors.ts';
+import { BINANCE_USDM_LIMITS, intervalWords } from './limits.ts';
 import { buildRoutes, routeKey, type HostKind, type Route } from './routes.ts';
 
 /**
@@ -76,11 +76,12 @@ export const createBinanceUsdmDialect: DialectFactory = (ctx: DialectContext): D
 
   const usageHeaders = (o: { usage: UsageSnapshot; endpoint: EndpointInfo }): Record<string, string> => {
     // sapi endpoints report their own IP-weight counter; fapi ones the futures counters.
-    if (o.endpoint.endpoint.includes(' /sapi/')) return { 'X-SAPI-USED-IP-WEIGHT-1M': String(o.usage.weight1m) };
-    const headers: Record<string, string> = { 'X-MBX-USED-WEIGHT-1M': String(o.usage.weight1m) };
+    const used = (id: string): string => String(o.usage[id] ?? 0);
+    if (o.endpoint.endpoint.includes(' /sapi/')) return { 'X-SAPI-USED-IP-WEIGHT-1M': used('weight1m') };
+    const headers: Record<string, string> = { 'X-MBX-USED-WEIGHT-1M': used('weight1m') };
     if (o.endpoint.orderCount > 0) {
-      headers['X-MBX-ORDER-COUNT-10S'] = String(o.usage.orders10s);
-      headers['X-MBX-ORDER-COUNT-1M'] = String(o.usage.orders1m);
+      headers['X-MBX-ORDER-COUNT-10S'] = used('orders10s');
+      headers['X-MBX-ORDER-COUNT-1M'] = used('orders1m');
     }
     return headers;
   };
@@ -108,13 +109,20 @@ export const createBinanceUsdmDialect: DialectFactory = (ctx: DialectContext): D
       exchange.hostname = ctx.hostname;
     },
 
-    renderRateLimited({ retryAfterSec, endpoint, usage }) {
-      let msg = weightLimitMsg;
-      let code = -1003;
-      if (endpoint.orderCount > 0) {
-        code = -1015;
-        msg = usage.orders1m > 1200 ? ordersLimit1mMsg : ordersLimit10sMsg;
-      }
+    limits: BINANCE_USDM_LIMITS,
+
+    renderRateLimited({ retryAfterSec, endpoint, usage, rule, limit }) {
+      // The broken budget decides the words; a scripted window names the one the request counts against.
+      const broken =
+        rule ??
+        BINANCE_USDM_LIMITS.rules
+          .filter((r) => (endpoint.orderCount > 0 ? r.counts === 'orders' : r.counts === 'weight'))
+          .sort((a, b) => a.windowMs - b.windowMs)[0];
+      const size = limit ?? broken?.limit ?? 0;
+      const windowMs = broken?.windowMs ?? 60_000;
+      const orders = broken?.counts === 'orders';
+      const code = orders ? -1015 : -1003;
+      const msg = orders ? ordersLimitMsg(size, intervalWords(windowMs)) : weightLimitMsg(size, windowMs / 60_000);
       return errorResponse({ status: 429, code, msg }, { 'Retry-After': String(retryAfterSec), ...usageHeaders({ usage, endpoint }) });
     },
 

@@ -1,3 +1,4 @@
+import { exchangeInfoRateLimits } from './limits.ts';
 import * as d from './decimal.ts';
 import type { AssetBalance, BookSnapshot, Fill, MarketSpec, Order, OrderStatus, Position, Ticker } from '../../src/venue/types.ts';
 
@@ -45,11 +46,7 @@ const PERPETUAL_DELIVERY_MS = 4133404800000;
 /** Fixed listing date so exchangeInfo does not depend on the run. */
 const ONBOARD_MS = 1569398400000;
 
-export const RATE_LIMITS = [
-  { rateLimitType: 'REQUEST_WEIGHT', interval: 'MINUTE', intervalNum: 1, limit: 2400 },
-  { rateLimitType: 'ORDERS', interval: 'MINUTE', intervalNum: 1, limit: 1200 },
-  { rateLimitType: 'ORDERS', interval: 'SECOND', intervalNum: 10, limit: 300 },
-] as const;
+export const RATE_LIMITS = exchangeInfoRateLimits();
 
 /** Largest accepted price; the engine's MarketSpec has no price band, so this is wide. */
 export const PRICE_MAX = '10000000';

@@ -4,6 +4,7 @@ import { faultWindowOf, type WindowOptions, type LatencyFault } from './types.ts
 export interface LatencyOptions extends WindowOptions {
   latencyMsMedian: number;
   latencyMsP99: number;
+  probability?: number;
 }
 
 /** Builds a latency fault. */
@@ -15,6 +16,7 @@ export function latency(opts: LatencyOptions): LatencyFault {
     ...faultWindowOf('latency', opts),
     latencyMsMedian: opts.latencyMsMedian,
     latencyMsP99: opts.latencyMsP99,
+    probability: opts.probability ?? 1,
   };
 }
 

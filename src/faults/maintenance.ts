@@ -5,6 +5,7 @@ import { faultWindowOf, type WindowOptions, type FaultDecision, type Maintenance
 export interface MaintenanceOptions extends WindowOptions {
   announcedAheadSec?: number;
   phase?: MaintenancePhase;
+  probability?: number;
 }
 
 /** Builds a maintenance fault. */
@@ -13,6 +14,7 @@ export function maintenance(opts: MaintenanceOptions): MaintenanceFault {
     ...faultWindowOf('maintenance', opts),
     announcedAheadSec: opts.announcedAheadSec ?? 0,
     phase: opts.phase ?? 'full',
+    probability: opts.probability ?? 1,
   };
 }
 

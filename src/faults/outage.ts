@@ -5,6 +5,7 @@ import { faultWindowOf, type WindowOptions, type FaultDecision, type OutageFault
 export interface OutageOptions extends WindowOptions {
   mode: OutageMode;
   scope?: OutageScope;
+  probability?: number;
 }
 
 /** Builds an outage fault. `timeout` = the venue accepts the connection and never answers. */
@@ -13,6 +14,7 @@ export function outage(opts: OutageOptions): OutageFault {
     ...faultWindowOf('outage', opts),
     mode: opts.mode,
     scope: opts.scope ?? 'all',
+    probability: opts.probability ?? 1,
   };
 }
 

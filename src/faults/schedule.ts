@@ -3,8 +3,10 @@ import { decideErrorRate } from './error-rate.ts';
 import { latencyDelayMs } from './latency.ts';
 import { decideMaintenance } from './maintenance.ts';
 import { decideOutage, outageHits } from './outage.ts';
-import { decideBan, decideRateLimit } from './rate-limit.ts';
-import { initialRateLimitState, type DecideInput, type Fault, type FaultDecision, type RateLimitState, type TradingPhase } from './types.ts';
+import type { UsageSnapshot } from '../../mocks/types.ts';
+import { UsageMeter } from './limits.ts';
+import { NO_LIMITS, decideBan, decideBreach, decideRateLimit } from './rate-limit.ts';
+import { initialRateLimitState, type DecideInput, type RateLimitFault, type Fault, type FaultDecision, type RateLimitState, type TradingPhase } from './types.ts';
 
 /**
  * The fault schedule: given a request (venue, endpoint, time) → what happens to it.
@@ -12,18 +14,21 @@ import { initialRateLimitState, type DecideInput, type Fault, type FaultDecision
  * Precedence when faults overlap, strongest first:
  * 1. outage — nothing answers, so nothing else can be seen;
  * 2. an IP ban (418) — enforced at the venue's edge, before any application logic;
- * 3. rate limit (429);
+ * 3. rate limit (429): a scripted 429 storm, then the venue's own budgets (the dialect's
+ *    `limits`, shrunk by a scripted `budgetPct`) — a request that fits is counted;
  * 4. errorRate — a transient 5xx before the venue acts;
  * 5. maintenance — the application answers, refusing trading;
  * 6. ackLoss — the venue acts, and the answer is lost.
  * Latency adds to whatever happens (`extraLatencyMs`); clock skew changes the venue's clock
  * (`clockSkewMs`), which the dialect's own timestamp check turns into errors.
- * Among faults of the same kind the one that started first wins.
+ * Among faults of the same kind the one that started first wins. A fault with `probability` < 1
+ * hits each request with that chance (one draw from the venue's fault stream); at 1 nothing is drawn.
  */
 export class FaultSchedule {
   readonly faults: readonly Fault[];
   readonly #rateLimitStates = new Map<string, RateLimitState>();
   readonly #byVenue = new Map<string, Fault[]>();
+  readonly #meters = new Map<string, UsageMeter>();
 
   constructor(faults: readonly Fault[]) {
     this.faults = [...faults].sort((a, b) => a.startMs - b.startMs || a.id.localeCompare(b.id));
@@ -48,6 +53,21 @@ export class FaultSchedule {
     return state;
   }
 
+  /** The venue's usage counters (one client per venue: its IP and its account). */
+  meter(venue: string): UsageMeter {
+    let meter = this.#meters.get(venue);
+    if (meter === undefined) {
+      meter = new UsageMeter();
+      this.#meters.set(venue, meter);
+    }
+    return meter;
+  }
+
+  /** Usage as the venue counts it now, for the dialect's usage headers. */
+  usage(venue: string, input: Pick<DecideInput, 'endpoint' | 'nowMs' | 'limits'>): UsageSnapshot {
+    return this.meter(venue).snapshot(input.limits ?? NO_LIMITS, input.endpoint, input.nowMs);
+  }
+
   /** What the venue's status endpoint announces now: maintenance during a full window. */
   systemStatus(venue: string, nowMs: number): 'normal' | 'maintenance' {
     return this.active(venue, nowMs).some((f) => f.kind === 'maintenance' && f.phase === 'full') ? 'maintenance' : 'normal';
@@ -68,10 +88,10 @@ export class FaultSchedule {
   blocksTrading(venue: string, nowMs: number): boolean {
     return this.active(venue, nowMs).some(
       (f) =>
-        (f.kind === 'outage' && (f.scope === 'all' || f.scope === 'orders' || f.scope === 'private')) ||
-        f.kind === 'rateLimit' ||
+        (f.kind === 'outage' && (f.scope === 'all' || f.scope === 'orders' || f.scope === 'private') && f.probability >= 1) ||
+        (f.kind === 'rateLimit' && f.budgetPct === undefined && f.probability >= 1) ||
         // A full or cancel-only window refuses any hedge; post-only and reduce-only still take some.
-        (f.kind === 'maintenance' && (f.phase === 'full' || f.phase === 'cancelOnly')) ||
+        (f.kind === 'maintenance' && (f.phase === 'full' || f.phase === 'cancelOnly') && f.probability >= 1) ||
         (f.kind === 'errorRate' && f.probability >= 1),
     );
   }
@@ -79,7 +99,7 @@ export class FaultSchedule {
   /** Extra virtual delay for a request now (0 outside latency faults). `random` is the venue's fault stream. */
   extraLatencyMs(venue: string, nowMs: number, random: () => number): number {
     const fault = this.active(venue, nowMs).find((f) => f.kind === 'latency');
-    if (fault === undefined || fault.kind !== 'latency') return 0;
+    if (fault === undefined || fault.kind !== 'latency' || !hits(fault.probability, random)) return 0;
     // Box–Muller from the venue's stream, so the draw is seeded like every other choice.
     const u = Math.max(random(), Number.EPSILON);
     const z = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
@@ -107,19 +127,33 @@ export class FaultSchedule {
   decide(input: DecideInput): FaultDecision {
     const active = this.active(input.venue, input.nowMs);
     const outage = active.find((f) => f.kind === 'outage' && outageHits(f.scope, input.endpoint));
-    if (outage !== undefined && outage.kind === 'outage') return decideOutage(outage, input.random);
+    if (outage !== undefined && outage.kind === 'outage' && hits(outage.probability, input.random)) return decideOutage(outage, input.random);
     const state = this.rateLimitState(input.venue);
     const ban = decideBan(state, input.nowMs);
     if (ban !== undefined) return ban;
-    const limited = active.find((f) => f.kind === 'rateLimit');
-    if (limited !== undefined && limited.kind === 'rateLimit') return decideRateLimit(limited, state, input.nowMs);
+    const limits = input.limits ?? NO_LIMITS;
+    const storm = active.find((f) => f.kind === 'rateLimit' && f.budgetPct === undefined);
+    if (storm !== undefined && storm.kind === 'rateLimit' && hits(storm.probability, input.random)) return decideRateLimit(storm, state, input.nowMs, limits);
+    // The venue's own budgets, shrunk by the tightest scripted budget now active.
+    let tightened: RateLimitFault | undefined;
+    for (const f of active) {
+      if (f.kind === 'rateLimit' && f.budgetPct !== undefined && (tightened === undefined || f.budgetPct < (tightened.budgetPct ?? 100))) tightened = f;
+    }
+    const meter = this.meter(input.venue);
+    const breach = meter.check(limits, input.endpoint, input.nowMs, tightened?.budgetPct ?? 100);
+    if (breach !== undefined) {
+      // A breach the scripted budget caused is that fault's; one within the published limits is the client's own.
+      const cause = tightened !== undefined && meter.check(limits, input.endpoint, input.nowMs, 100) === undefined ? tightened : undefined;
+      return decideBreach(breach, state, input.nowMs, limits, cause);
+    }
+    meter.commit(limits, input.endpoint, input.nowMs);
     const errors = active.find((f) => f.kind === 'errorRate');
     if (errors !== undefined && errors.kind === 'errorRate') {
       const decision = decideErrorRate(errors, input.random);
       if (decision !== undefined) return decision;
     }
     const maint = active.find((f) => f.kind === 'maintenance');
-    if (maint !== undefined && maint.kind === 'maintenance') {
+    if (maint !== undefined && maint.kind === 'maintenance' && hits(maint.probability, input.random)) {
       const decision = decideMaintenance(maint, input.endpoint.group);
       if (decision.action !== 'pass') return decision;
     }
@@ -130,4 +164,9 @@ export class FaultSchedule {
     }
     return { action: 'pass' };
   }
+}
+
+/** Whether a fault with this per-request probability hits; draws only when it is below 1, so certain faults consume no randomness. */
+function hits(probability: number, random: () => number): boolean {
+  return probability >= 1 || random() < probability;
 }

@@ -1,4 +1,5 @@
-import type { EndpointInfo } from '../../mocks/types.ts';
+import type { EndpointInfo, RateLimitModel } from '../../mocks/types.ts';
+import type { LimitBreach } from './limits.ts';
 
 /**
  * Fault kinds and decisions. A fault is data (a window on one venue); a decision is what the
@@ -27,16 +28,26 @@ export interface OutageFault extends FaultWindow {
   kind: 'outage';
   mode: OutageMode;
   scope: OutageScope;
+  /** Chance that a request in scope is hit (1 = every one; less = a flaky path, e.g. one bad node behind the balancer). */
+  probability: number;
 }
 
+/**
+ * A scripted rate limit. With `budgetPct` the venue's own limits shrink for the window and 429s
+ * are earned by usage; without it every request in the window is answered 429 (a 429 storm).
+ */
 export interface RateLimitFault extends FaultWindow {
   kind: 'rateLimit';
-  /** `Retry-After` the venue sends with each 429. */
+  /** Percent of the dialect's published budgets the venue grants during the window; undefined = forced 429s. */
+  budgetPct: number | undefined;
+  /** `Retry-After` the venue sends with each forced 429 (earned 429s send the time to the window's end). */
   retryAfterSec: number;
-  /** How long an IP ban lasts once the client ignores `Retry-After` too often. */
-  banSec: number;
-  /** Requests sent inside `Retry-After` that the venue tolerates before it bans (Binance: "repeatedly"). */
-  ignoredMax: number;
+  /** Fixed ban length for bans earned in the window; undefined = the dialect's growing ladder. */
+  banSec: number | undefined;
+  /** Requests sent inside `Retry-After` the venue tolerates before it bans; undefined = the dialect's. */
+  ignoredMax: number | undefined;
+  /** Chance that a request in a forced window is refused. */
+  probability: number;
 }
 
 /**
@@ -54,6 +65,8 @@ export interface MaintenanceFault extends FaultWindow {
   phase: MaintenancePhase;
   /** Seconds before `startMs` from which the venue's status could announce the window (dialects without an announcement channel ignore it). */
   announcedAheadSec: number;
+  /** Chance that a refused request is refused (a rolling maintenance across nodes hits some). */
+  probability: number;
 }
 
 export interface LatencyFault extends FaultWindow {
@@ -61,6 +74,8 @@ export interface LatencyFault extends FaultWindow {
   /** Extra delay per request, log-normal with this median and 99th percentile. */
   latencyMsMedian: number;
   latencyMsP99: number;
+  /** Chance that a request is delayed at all. */
+  probability: number;
 }
 
 export interface AckLossFault extends FaultWindow {
@@ -134,7 +149,8 @@ export type FaultDecision =
   | { action: 'reset'; fault: Fault }
   | { action: 'hang'; fault: Fault }
   | { action: 'serverError'; fault: Fault; status: number; variant: 'json' | 'html' | 'empty' | 'cdn' }
-  | { action: 'rateLimited'; fault: Fault; retryAfterSec: number }
+  /** 429. `fault` undefined = earned by usage against the venue's own limits; `breach` says which budget broke. */
+  | { action: 'rateLimited'; fault: Fault | undefined; retryAfterSec: number; breach: LimitBreach | undefined }
   | { action: 'banned'; fault: Fault | undefined; retryAfterSec: number; bannedUntilMs: number }
   | { action: 'maintenance'; fault: Fault }
   /** The venue executes the request, then the answer is lost (`timeout`) or replaced by "status unknown". */
@@ -146,4 +162,6 @@ export interface DecideInput {
   nowMs: number;
   /** Uniform [0,1) from the venue's fault stream; used only where a fault picks among variants. */
   random: () => number;
+  /** The dialect's rate-limit model, enforced on every request (default: none). */
+  limits?: RateLimitModel;
 }

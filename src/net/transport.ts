@@ -40,9 +40,6 @@ export interface Transport {
 
 interface VenueRuntime extends TransportVenue {
   random: () => number;
-  /** [tMs, weight] of requests in the last minute, oldest first. */
-  weightLog: Array<[number, number]>;
-  orderLog: number[];
 }
 
 export class UnhandledRequestError extends Error {
@@ -77,8 +74,6 @@ export function createTransport(opts: TransportOptions): Transport {
         const stream = opts.rng.fork(`venue:${venue.id}/faults`);
         return () => stream.next();
       })(),
-      weightLog: [],
-      orderLog: [],
     };
     for (const host of venue.dialect.hosts) byHost.set(host, runtime);
   }
@@ -99,16 +94,9 @@ export function createTransport(opts: TransportOptions): Transport {
     opts.trace.record('fault.fired', { venue, reqId, faultId: fault?.id ?? kind, action: kind, ...detail });
   };
 
-  const usage = (venue: VenueRuntime, nowMs: number, endpoint: EndpointInfo): UsageSnapshot => {
-    venue.weightLog.push([nowMs, endpoint.weight]);
-    if (endpoint.orderCount > 0) venue.orderLog.push(nowMs);
-    while (venue.weightLog.length > 0 && (venue.weightLog[0]?.[0] ?? 0) <= nowMs - 60_000) venue.weightLog.shift();
-    while (venue.orderLog.length > 0 && (venue.orderLog[0] ?? 0) <= nowMs - 60_000) venue.orderLog.shift();
-    let weight1m = 0;
-    for (const [, w] of venue.weightLog) weight1m += w;
-    const orders10s = venue.orderLog.filter((t) => t > nowMs - 10_000).length;
-    return { weight1m, orders10s, orders1m: venue.orderLog.length };
-  };
+  /** Usage as the venue counts it (the fault layer's meter), for the dialect's headers. */
+  const usage = (venue: VenueRuntime, nowMs: number, endpoint: EndpointInfo): UsageSnapshot =>
+    opts.faults.usage(venue.id, { endpoint, nowMs, limits: venue.dialect.limits });
 
   async function transportFetch(url: string, init: RequestInit = {}): Promise<Response> {
     const parsed = new URL(url);
@@ -157,11 +145,13 @@ export function createTransport(opts: TransportOptions): Transport {
     }
     const phase = opts.faults.tradingPhase(venue.id, nowMs);
     if (phase !== 'normal' && endpoint.orderCount > 0) fired(venue.id, reqId, 'maintenance', { phase });
-    const decision = opts.faults.decide({ venue: venue.id, endpoint, nowMs, random: venue.random });
-    if (decision.action !== 'pass') {
-      const faultId = decision.fault?.id ?? 'ban';
-      faultsFired[decisionKind(decision)] = (faultsFired[decisionKind(decision)] ?? 0) + 1;
-      opts.trace.record('fault.fired', { venue: venue.id, reqId, faultId, action: decision.action });
+    const decision = opts.faults.decide({ venue: venue.id, endpoint, nowMs, random: venue.random, limits: venue.dialect.limits });
+    if (decision.action !== 'pass' && decision.fault !== undefined) {
+      faultsFired[decision.fault.kind] = (faultsFired[decision.fault.kind] ?? 0) + 1;
+      opts.trace.record('fault.fired', { venue: venue.id, reqId, faultId: decision.fault.id, action: decision.action });
+    } else if (decision.action === 'rateLimited' || decision.action === 'banned') {
+      // The venue's own limits at work (the client's usage, or its earlier ban), not a scripted fault.
+      opts.trace.record('limit.enforced', { venue: venue.id, reqId, action: decision.action, ...(decision.action === 'rateLimited' && decision.breach !== undefined ? { rule: decision.breach.rule.id, limit: decision.breach.limit } : {}) });
     }
 
     const finish = (outcome: string, extra: Record<string, unknown> = {}): void => {
@@ -234,7 +224,7 @@ export function createTransport(opts: TransportOptions): Transport {
     finish(outcomeOf(response.status, decision), {
       status: response.status,
       ...(retryAfter !== null && (response.status === 429 || response.status === 418) ? { retryAfterSec: Number(retryAfter) } : {}),
-      ...(decision.action !== 'pass' ? { faultId: decision.fault?.id ?? 'ban' } : {}),
+      ...(decision.action !== 'pass' ? { faultId: decision.fault?.id ?? (decision.action === 'banned' ? 'ban' : 'limit') } : {}),
     });
     return new Response(text, { status: response.status, statusText: response.statusText, headers });
   }
@@ -245,11 +235,6 @@ export function createTransport(opts: TransportOptions): Transport {
     counts,
     faultsFired,
   };
-}
-
-function decisionKind(decision: FaultDecision): string {
-  if (decision.action === 'banned') return 'rateLimit';
-  return decision.action === 'pass' ? 'none' : decision.fault.kind;
 }
 
 function outcomeOf(status: number, decision: FaultDecision): string {
@@ -268,7 +253,7 @@ function renderFault(dialect: Dialect, decision: FaultDecision, endpoint: Endpoi
     case 'serverError':
       return dialect.renderServerError({ status: decision.status, variant: decision.variant, endpoint });
     case 'rateLimited':
-      return dialect.renderRateLimited({ retryAfterSec: decision.retryAfterSec, endpoint, usage });
+      return dialect.renderRateLimited({ retryAfterSec: decision.retryAfterSec, endpoint, usage, rule: decision.breach?.rule, limit: decision.breach?.limit });
     case 'banned':
       return dialect.renderBanned({ retryAfterSec: decision.retryAfterSec, bannedUntilMs: decision.bannedUntilMs, endpoint });
     case 'maintenance':

@@ -559,7 +559,7 @@ describe('binanceusdm fault renderers through ccxt', () => {
 
   test('rate limited (weight) → 429 -1003 → DDoSProtection, Retry-After and used weight visible in headers', async () => {
     const s = await ready();
-    s.override.fetch = cannedFetch((url, method) => s.dialect.renderRateLimited({ retryAfterSec: 7, endpoint: endpointOf(s, method, url), usage }));
+    s.override.fetch = cannedFetch((url, method) => s.dialect.renderRateLimited({ retryAfterSec: 7, endpoint: endpointOf(s, method, url), usage, rule: undefined, limit: undefined }));
     const error = await rejectionOf(s.exchange.fetchTicker(SYMBOL));
     expect(classChain(error)[0]).toBe('DDoSProtection');
     expect(error.message).toContain('"code":-1003');
@@ -571,7 +571,7 @@ describe('binanceusdm fault renderers through ccxt', () => {
 
   test('rate limited (orders) → 429 -1015 → DDoSProtection with the order counters', async () => {
     const s = await ready();
-    s.override.fetch = cannedFetch((url, method) => s.dialect.renderRateLimited({ retryAfterSec: 3, endpoint: endpointOf(s, method, url), usage }));
+    s.override.fetch = cannedFetch((url, method) => s.dialect.renderRateLimited({ retryAfterSec: 3, endpoint: endpointOf(s, method, url), usage, rule: undefined, limit: undefined }));
     const error = await rejectionOf(s.exchange.createOrder(SYMBOL, 'market', 'buy', 0.01));
     expect(classChain(error)[0]).toBe('DDoSProtection');
     expect(error.message).toContain('{"code":-1015,"msg":"Too many new orders; current limit is 300 orders per TEN_SECONDS."}');

@@ -247,7 +247,7 @@ export const FAULT_CASES: Readonly<Record<FaultCase, FaultCaseDef>> = {
     build: (w, p) => rateLimit({ ...w, retryAfterSec: p.retryAfterSec, banSec: p.banSec, ignoredMax: p.ignoredMax }),
     action: 'banned',
     // The first 429 sets Retry-After; `ignoredMax` requests inside it are tolerated; the next is banned.
-    attempts: (f) => (f as RateLimitFault).ignoredMax + 2,
+    attempts: (f) => ((f as RateLimitFault).ignoredMax ?? 2) + 2,
     outlivesWindow: true,
   },
   'maintenance.full': maintenancePhase('full'),
