@@ -33,6 +33,19 @@ export interface DialectCredentials {
   secret: string;
 }
 
+/** A maintenance window as a venue announces it. */
+export interface MaintenanceNotice {
+  /** Stable id (the scenario fault's id). */
+  id: string;
+  /** Planned start and end, true virtual epoch ms. */
+  startMs: number;
+  endMs: number;
+  /** What the venue still accepts during it. */
+  phase: 'full' | 'cancelOnly' | 'postOnly' | 'reduceOnly';
+  /** `scheduled` before the start, `ongoing` inside the window. */
+  state: 'scheduled' | 'ongoing';
+}
+
 export interface DialectContext {
   engine: VenueEngine;
   /** The venue's host suffix, e.g. "primary.venuechaos.test" (the dialect derives its hosts). */
@@ -47,6 +60,12 @@ export interface DialectContext {
   credentials: DialectCredentials;
   /** What the venue's status endpoint currently announces. */
   systemStatus: () => 'normal' | 'maintenance';
+  /**
+   * Maintenance windows the venue announces now: ongoing ones, and scheduled ones whose
+   * `announcedAheadSec` has been reached. For dialects whose status endpoint lists events
+   * (OKX, Bybit, Kraken's `upcoming_maintenance`); Binance's status is binary and ignores it.
+   */
+  announcedMaintenance: () => readonly MaintenanceNotice[];
   /** Where account reads (positions, balances, orders, trades) come from now: the engine, or its past under readLag. */
   accountView: () => AccountView;
   /** The time whose market tickers and books show (earlier than `now` while the feed is stale). */

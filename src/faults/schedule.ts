@@ -3,7 +3,7 @@ import { decideErrorRate } from './error-rate.ts';
 import { latencyDelayMs } from './latency.ts';
 import { decideMaintenance } from './maintenance.ts';
 import { decideOutage, outageHits } from './outage.ts';
-import type { UsageSnapshot } from '../../mocks/types.ts';
+import type { MaintenanceNotice, UsageSnapshot } from '../../mocks/types.ts';
 import { UsageMeter } from './limits.ts';
 import { NO_LIMITS, decideBan, decideBreach, decideRateLimit } from './rate-limit.ts';
 import { initialRateLimitState, type DecideInput, type RateLimitFault, type Fault, type FaultDecision, type RateLimitState, type TradingPhase } from './types.ts';
@@ -71,6 +71,16 @@ export class FaultSchedule {
   /** What the venue's status endpoint announces now: maintenance during a full window. */
   systemStatus(venue: string, nowMs: number): 'normal' | 'maintenance' {
     return this.active(venue, nowMs).some((f) => f.kind === 'maintenance' && f.phase === 'full') ? 'maintenance' : 'normal';
+  }
+
+  /** Maintenance windows the venue announces now: ongoing ones, and upcoming ones within their `announcedAheadSec`. */
+  announcedMaintenance(venue: string, nowMs: number): MaintenanceNotice[] {
+    const notices: MaintenanceNotice[] = [];
+    for (const f of this.#byVenue.get(venue) ?? []) {
+      if (f.kind !== 'maintenance' || nowMs >= f.endMs || nowMs < f.startMs - f.announcedAheadSec * 1000) continue;
+      notices.push({ id: f.id, startMs: f.startMs, endMs: f.endMs, phase: f.phase, state: nowMs < f.startMs ? 'scheduled' : 'ongoing' });
+    }
+    return notices;
   }
 
   /** What the venue's matching engine accepts now; a partial maintenance phase restricts it. */

@@ -318,6 +318,7 @@ export function dialectContextFor(opts: { venueId: string; engine: VenueEngine; 
     venueClockMs: () => now() + faults.clockSkewMs(venueId, now()),
     credentials: credentialsFor(venueId),
     systemStatus: () => faults.systemStatus(venueId, now()),
+    announcedMaintenance: () => faults.announcedMaintenance(venueId, now()),
     tradingPhase: () => faults.tradingPhase(venueId, now()),
     marketDataTimeMs: () => faults.marketDataTimeMs(venueId, now()),
   };

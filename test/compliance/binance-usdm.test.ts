@@ -50,6 +50,7 @@ function setup(opts: { clockSkewMs?: number; credentials?: { apiKey: string; sec
     venueClockMs: () => Date.now() + (opts.clockSkewMs ?? 0),
     credentials: CREDENTIALS,
     systemStatus: () => status.value,
+    announcedMaintenance: () => [],
     tradingPhase: () => 'normal',
     marketDataTimeMs: () => Date.now(),
     accountView: () => engine,

@@ -69,6 +69,7 @@ function probeDialect(factory: DialectFactory): Dialect {
     venueClockMs: () => 0,
     credentials: credentialsFor('probe'),
     systemStatus: () => 'normal',
+    announcedMaintenance: () => [],
     tradingPhase: () => 'normal',
     marketDataTimeMs: () => 0,
     accountView: () => engine,
