@@ -92,19 +92,37 @@ function faultArbitrary(runMs: number, venueIds: readonly string[]) {
     fc.record({ atMs: fc.constant(atMs), durationMs: msArbitrary(1, runMs - atMs) }),
   );
   return fc.tuple(fc.constantFrom(...venueIds), fc.constantFrom(...FAULT_KINDS), window).chain(([venue, kind, { atMs, durationMs }]): fc.Arbitrary<Record<string, unknown>> => {
-    const base = { venue: fc.constant(venue), kind: fc.constant(kind), atSec: durationInputArbitrary(atMs), durationSec: durationInputArbitrary(durationMs) };
+    const base = {
+      venue: fc.constant(venue),
+      kind: fc.constant(kind),
+      atSec: durationInputArbitrary(atMs),
+      durationSec: durationInputArbitrary(durationMs),
+      // Sometimes a seeded random process of such windows instead of one window.
+      process: processArbitrary(),
+    };
     const required = ['venue', 'kind', 'atSec', 'durationSec'] as const;
     switch (kind) {
       case 'outage':
-        return fc.record({ ...base, mode: fc.constantFrom(...OUTAGE_MODES), scope: fc.constantFrom(...OUTAGE_SCOPES) }, { requiredKeys: [...required] });
-      case 'rateLimit':
-        return fc.record({ ...base, retryAfterSec: msArbitrary(1, 600_000).chain(durationInputArbitrary), banSec: msArbitrary(1, 7_200_000).chain(durationInputArbitrary) }, { requiredKeys: [...required] });
+        return fc.record({ ...base, mode: fc.constantFrom(...OUTAGE_MODES), scope: fc.constantFrom(...OUTAGE_SCOPES), probability: decimal(0, 1, 100) }, { requiredKeys: [...required] });
+      case 'rateLimit': {
+        const common = { ...base, banSec: msArbitrary(1, 7_200_000).chain(durationInputArbitrary), ignoredMax: fc.integer({ min: 0, max: 10 }) };
+        // A forced 429 window (its own Retry-After) or a tightened budget (the venue's real Retry-After), never both.
+        return fc.oneof(
+          fc.record({ ...common, retryAfterSec: msArbitrary(1, 600_000).chain(durationInputArbitrary), probability: decimal(0, 1, 100) }, { requiredKeys: [...required] }),
+          fc.record({ ...common, budgetPct: decimal(0.1, 100, 10) }, { requiredKeys: [...required, 'budgetPct'] }),
+        );
+      }
       case 'maintenance':
-        return fc.record({ ...base, announcedAheadSec: msArbitrary(0, 86_400_000).chain(durationInputArbitrary), phase: fc.constantFrom('full', 'cancelOnly', 'postOnly', 'reduceOnly') }, { requiredKeys: [...required] });
+        return fc.record(
+          { ...base, announcedAheadSec: msArbitrary(0, 86_400_000).chain(durationInputArbitrary), phase: fc.constantFrom('full', 'cancelOnly', 'postOnly', 'reduceOnly'), probability: decimal(0, 1, 100) },
+          { requiredKeys: [...required] },
+        );
       case 'latency':
         return fc
           .tuple(fc.integer({ min: 0, max: 5000 }), fc.integer({ min: 0, max: 30_000 }))
-          .chain(([median, extra]) => fc.record({ ...base, latencyMsMedian: fc.constant(median), latencyMsP99: fc.constant(median + extra) }, { requiredKeys: [...required, 'latencyMsMedian', 'latencyMsP99'] }));
+          .chain(([median, extra]) =>
+            fc.record({ ...base, latencyMsMedian: fc.constant(median), latencyMsP99: fc.constant(median + extra), probability: decimal(0, 1, 100) }, { requiredKeys: [...required, 'latencyMsMedian', 'latencyMsP99'] }),
+          );
       case 'ackLoss':
         return fc.record({ ...base, probability: decimal(0, 1, 100), mode: fc.constantFrom('timeout', 'unknownStatus') }, { requiredKeys: [...required] });
       case 'errorRate':
@@ -117,4 +135,13 @@ function faultArbitrary(runMs: number, venueIds: readonly string[]) {
         return fc.record({ ...base, skewMs: fc.integer({ min: -120_000, max: 120_000 }) }, { requiredKeys: [...required, 'skewMs'] });
     }
   });
+}
+
+/** A seeded random process of windows: rate per hour and a duration range (max ≥ min). */
+function processArbitrary() {
+  return fc
+    .tuple(decimal(0.1, 60, 10), msArbitrary(1000, 3_600_000), msArbitrary(0, 3_600_000))
+    .chain(([ratePerHour, minMs, extraMs]) =>
+      fc.record({ ratePerHour: fc.constant(ratePerHour), durationSecMin: durationInputArbitrary(minMs), durationSecMax: durationInputArbitrary(minMs + extraMs) }),
+    );
 }

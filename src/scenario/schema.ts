@@ -157,6 +157,9 @@ const faultWindow = {
   process: faultProcessSchema.optional(),
 };
 
+/** A chance per request, 0…1. */
+const probability = z.number().min(0).max(1);
+
 /** How a venue fails during an outage: connection refused, reset, no answer (timeout) or 5xx. */
 export const OUTAGE_MODES = ['refused', 'reset', 'timeout', 'http5xx', 'cdn'] as const;
 export const OUTAGE_SCOPES = ['all', 'public', 'private', 'orders', 'marketData'] as const;
@@ -169,16 +172,32 @@ export const outageFaultSchema = z.strictObject({
   mode: z.enum(OUTAGE_MODES).default('timeout'),
   /** Which requests fail: all, public (unsigned), private (signed), orders, marketData. */
   scope: z.enum(OUTAGE_SCOPES).default('all'),
+  /** Chance that a request in scope fails (1: every one; less: a flaky path, one bad node behind the balancer). */
+  probability: probability.default(1),
 });
 
-/** The venue answers 429 with `Retry-After`; ignoring it escalates to a ban for `banSec`. */
-export const rateLimitFaultSchema = z.strictObject({
-  venue: venueIdSchema,
-  kind: z.literal('rateLimit'),
-  ...faultWindow,
-  retryAfterSec: durationSecPositive().default(10),
-  banSec: durationSecPositive().default(120),
-});
+/**
+ * A rate-limit window. With `budgetPct` the venue's own limits (the dialect's published ones)
+ * shrink to that percent and 429s are earned by usage, with the real `Retry-After`. Without it,
+ * every request is answered 429 with `retryAfterSec` (a 429 storm). Ignoring `Retry-After`
+ * escalates to a ban: `banSec` fixes its length, else the dialect's growing ladder applies.
+ */
+export const rateLimitFaultSchema = z
+  .strictObject({
+    venue: venueIdSchema,
+    kind: z.literal('rateLimit'),
+    ...faultWindow,
+    budgetPct: z.number().positive().max(100).optional(),
+    retryAfterSec: durationSecPositive().optional(),
+    banSec: durationSecPositive().optional(),
+    ignoredMax: z.number().int().nonnegative().optional(),
+    /** Chance that a request in a forced 429 window is refused. */
+    probability: probability.default(1),
+  })
+  .refine((f) => f.budgetPct === undefined || f.retryAfterSec === undefined, {
+    message: 'retryAfterSec is for a forced 429 window; with budgetPct the venue sends the real Retry-After (the time until its budget refills). Remove one of them',
+    path: ['retryAfterSec'],
+  });
 
 /** The venue announces maintenance and refuses trading for the window. */
 export const maintenanceFaultSchema = z.strictObject({
@@ -188,9 +207,9 @@ export const maintenanceFaultSchema = z.strictObject({
   announcedAheadSec: durationSecNonNegative().default(0),
   /** What still works: `full` nothing, `cancelOnly` cancels, `postOnly` post-only orders, `reduceOnly` position-reducing orders. */
   phase: z.enum(['full', 'cancelOnly', 'postOnly', 'reduceOnly']).default('full'),
+  /** Chance that a refused request is refused (a rolling maintenance across nodes hits some). */
+  probability: probability.default(1),
 });
-
-const probability = z.number().min(0).max(1);
 
 /** Extra, seeded, log-normal delay on every request to the venue (and so on its matching). */
 export const latencyFaultSchema = z
@@ -200,6 +219,8 @@ export const latencyFaultSchema = z
     ...faultWindow,
     latencyMsMedian: z.number().nonnegative(),
     latencyMsP99: z.number().nonnegative(),
+    /** Chance that a request is delayed at all. */
+    probability: probability.default(1),
   })
   .refine((f) => f.latencyMsP99 >= f.latencyMsMedian, { message: 'latencyMsP99 must be at least latencyMsMedian', path: ['latencyMsP99'] });
 

@@ -95,13 +95,13 @@ export function faultsFromScenario(scenario: Scenario, startMs: number, rng: Rng
 function faultFrom(f: Scenario['faults'][number], base: { venue: string; startMs: number; durationMs: number; id: string }): Fault {
   switch (f.kind) {
     case 'outage':
-      return outage({ ...base, mode: f.mode, scope: f.scope });
+      return outage({ ...base, mode: f.mode, scope: f.scope, probability: f.probability });
     case 'rateLimit':
-      return rateLimit({ ...base, retryAfterSec: f.retryAfterSec, banSec: f.banSec });
+      return rateLimit({ ...base, retryAfterSec: f.retryAfterSec, banSec: f.banSec, budgetPct: f.budgetPct, ignoredMax: f.ignoredMax, probability: f.probability });
     case 'maintenance':
-      return maintenance({ ...base, announcedAheadSec: f.announcedAheadSec, phase: f.phase });
+      return maintenance({ ...base, announcedAheadSec: f.announcedAheadSec, phase: f.phase, probability: f.probability });
     case 'latency':
-      return latency({ ...base, latencyMsMedian: f.latencyMsMedian, latencyMsP99: f.latencyMsP99 });
+      return latency({ ...base, latencyMsMedian: f.latencyMsMedian, latencyMsP99: f.latencyMsP99, probability: f.probability });
     case 'ackLoss':
       return ackLoss({ ...base, probability: f.probability, mode: f.mode });
     case 'errorRate':

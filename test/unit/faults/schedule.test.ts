@@ -77,3 +77,41 @@ describe('fault schedule', () => {
     expect(s.decide({ venue: 'a', endpoint: order, nowMs: 5000, random: zero }).action).toBe('rateLimited');
   });
 });
+
+describe('per-request probability', () => {
+  const seq = (values: number[]) => {
+    let i = 0;
+    const draws: number[] = [];
+    const random = (): number => {
+      const v = values[i++ % values.length] ?? 0;
+      draws.push(v);
+      return v;
+    };
+    return { random, draws };
+  };
+
+  test('an outage with probability 0.5 hits a request when the venue stream draws below it, and passes it otherwise', () => {
+    const s = new FaultSchedule([outage({ venue: 'a', startMs: 0, durationMs: 1000, mode: 'refused', probability: 0.5 })]);
+    const { random } = seq([0.2, 0.7, 0.49, 0.5]);
+    const actions = [0, 1, 2, 3].map(() => s.decide({ venue: 'a', endpoint: order, nowMs: 10, random }).action);
+    expect(actions).toEqual(['refuse', 'pass', 'refuse', 'pass']);
+  });
+
+  test('a certain fault (probability 1) draws nothing, so adding one never shifts other faults’ randomness', () => {
+    const s = new FaultSchedule([outage({ venue: 'a', startMs: 0, durationMs: 1000, mode: 'refused' }), maintenance({ venue: 'b', startMs: 0, durationMs: 1000 })]);
+    const { random, draws } = seq([0.9]);
+    s.decide({ venue: 'a', endpoint: order, nowMs: 10, random });
+    s.decide({ venue: 'b', endpoint: order, nowMs: 10, random });
+    expect(draws).toEqual([]);
+  });
+
+  test('a maybe-maintenance and a maybe-429 storm do not count as blocking trading (the invariant allowance)', () => {
+    const s = new FaultSchedule([
+      maintenance({ venue: 'a', startMs: 0, durationMs: 1000, probability: 0.5 }),
+      rateLimit({ venue: 'b', startMs: 0, durationMs: 1000, probability: 0.5 }),
+      rateLimit({ venue: 'c', startMs: 0, durationMs: 1000, budgetPct: 10 }),
+      rateLimit({ venue: 'd', startMs: 0, durationMs: 1000 }),
+    ]);
+    expect(['a', 'b', 'c', 'd'].map((v) => s.blocksTrading(v, 10))).toEqual([false, false, false, true]);
+  });
+});

@@ -256,3 +256,17 @@ describe('formatScenarioErrors', () => {
     expect(out).toBe('x.yaml  no such file  [VC_SCENARIO_FILE]\n\ny.yaml:2:3  not valid YAML: oops  [VC_SCENARIO_YAML]\n  hint:     check brackets');
   });
 });
+
+describe('rateLimit: a forced window or a tightened budget, not both', () => {
+  test('budgetPct with retryAfterSec is refused at retryAfterSec, saying why and what to do', () => {
+    const text = replaceOnce(EXAMPLE_YAML, 'retryAfterSec: 10', 'retryAfterSec: 10, budgetPct: 20');
+    const error = onlyError(text);
+    expect(error).toMatchObject({ path: 'faults[1].retryAfterSec', line: positionOf(text, 'retryAfterSec').line });
+    expect(error.message).toMatch(/with budgetPct the venue sends the real Retry-After.*Remove one of them/);
+  });
+
+  test('budgetPct outside (0, 100] is out of range', () => {
+    const text = replaceOnce(EXAMPLE_YAML, 'retryAfterSec: 10', 'budgetPct: 150');
+    expect(onlyError(text)).toMatchObject({ path: 'faults[1].budgetPct', found: '150' });
+  });
+});

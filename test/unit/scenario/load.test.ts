@@ -30,8 +30,8 @@ describe('loading a valid scenario', () => {
       ],
       limits: { netBaseMax: 0.5, hedgeWithinSec: 30 },
       faults: [
-        { venue: 'primary', kind: 'outage', atSec: 600, durationSec: 600, mode: 'timeout', scope: 'all' },
-        { venue: 'backup', kind: 'rateLimit', atSec: 700, durationSec: 120, retryAfterSec: 10, banSec: 120 },
+        { venue: 'primary', kind: 'outage', atSec: 600, durationSec: 600, mode: 'timeout', scope: 'all', probability: 1 },
+        { venue: 'backup', kind: 'rateLimit', atSec: 700, durationSec: 120, retryAfterSec: 10, probability: 1 },
       ],
       policy: 'reference',
       expect: { outcome: 'passed' },
@@ -75,7 +75,7 @@ describe('loading a valid scenario', () => {
     const s = ok(text.replace('kind: rateLimit, atSec: 700, durationSec: 120, retryAfterSec: 10', 'kind: maintenance, atSec: 3000, durationSec: 600, announcedAheadSec: 1h'));
     expect(s.policy).toBe('./policies/mine.ts');
     expect(s.expect).toEqual({ outcome: 'violated', invariant: 'exposure' });
-    expect(s.faults[1]).toEqual({ venue: 'backup', kind: 'maintenance', atSec: 3000, durationSec: 600, announcedAheadSec: 3600, phase: 'full' });
+    expect(s.faults[1]).toEqual({ venue: 'backup', kind: 'maintenance', atSec: 3000, durationSec: 600, announcedAheadSec: 3600, phase: 'full', probability: 1 });
   });
 
   test('reads JSON with the same rules as YAML', () => {
