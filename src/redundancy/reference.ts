@@ -201,6 +201,12 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
     }
   }
 
+  /** Base units per ccxt amount unit on this venue's market (1 unless the venue trades contracts). */
+  function contractSizeOf(v: VenueState): number {
+    const size = Number(v.venue.exchange.market?.(ctx.symbol)?.contractSize ?? 1);
+    return Number.isFinite(size) && size > 0 ? size : 1;
+  }
+
   async function reconcilePositions(v: VenueState): Promise<void> {
     try {
       const positions: any[] = await request<any>(v, (ex) => ex.fetchPositions([ctx.symbol]));
@@ -304,7 +310,7 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
 
   /** An unknown order's outcome is known: its fill (if any) counts from now on. */
   function settle(v: VenueState, u: UnknownOrder, order: { status?: string; filled?: number } | undefined): void {
-    const filled = Number(order?.filled ?? 0) * Math.sign(u.signedBase);
+    const filled = round8(Number(order?.filled ?? 0) * contractSizeOf(v) * Math.sign(u.signedBase));
     v.positionBase = round8(v.positionBase + filled);
     if (filled !== 0) v.ownFillSeq += 1;
     log(
@@ -355,11 +361,14 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
     const target = venues.find((v) => usable(v, now));
     if (target === undefined) return;
     const market = target.venue.exchange.market(ctx.symbol);
+    // ccxt amounts are in contracts (OKX: 0.01 BTC each; Binance, Bybit: 1 base unit); positions here are in base.
+    const contractSize = contractSizeOf(target);
     const minQty = Number(market?.limits?.amount?.min ?? 0.001);
-    if (Math.abs(net) < minQty) return;
+    if (Math.abs(net) < minQty * contractSize) return;
     const side = net > 0 ? 'sell' : 'buy';
-    const amount = Number(target.venue.exchange.amountToPrecision(ctx.symbol, Math.abs(net)));
-    if (amount < minQty) return;
+    const contracts = Number(target.venue.exchange.amountToPrecision(ctx.symbol, Math.abs(net) / contractSize));
+    if (contracts < minQty) return;
+    const amount = round8(contracts * contractSize);
     const clientOrderId = `vc-${target.venue.id}-${++orderSeq}`;
     log(`hedging net ${net} ${market?.base ?? ''}: ${side} ${amount} on ${target.venue.id}${target !== venues[0] ? ` (primary ${venues[0]?.venue.id} is ${venues[0]?.state})` : ''}`, {
       venue: target.venue.id,
@@ -369,8 +378,8 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
     });
     const signed = side === 'buy' ? amount : -amount;
     try {
-      const order = await request<any>(target, (ex) => ex.createOrder(ctx.symbol, 'market', side, amount, undefined, { clientOrderId }));
-      const filled = Number(order.filled ?? 0);
+      const order = await request<any>(target, (ex) => ex.createOrder(ctx.symbol, 'market', side, contracts, undefined, { clientOrderId }));
+      const filled = round8(Number(order.filled ?? 0) * contractSize);
       target.positionBase = round8(target.positionBase + Math.sign(signed) * filled);
       if (filled !== 0) target.ownFillSeq += 1;
     } catch (error) {
