@@ -1,8 +1,8 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { basename, extname, join, relative } from 'node:path';
-import { formatScenarioErrors, loadScenarioFile } from '../scenario/index.ts';
+import { formatScenarioErrors, loadScenarioFile, scenarioJsonSchema } from '../scenario/index.ts';
 import { formatSummary } from '../report/text.ts';
-import { toSummary, writeReport } from '../report/write.ts';
+import { toSummary, writeAtomic, writeReport } from '../report/write.ts';
 import { EXIT_CODES_HELP, ExitCode, type ExitCodeValue } from './exit-codes.ts';
 
 interface Io {
@@ -46,6 +46,14 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     .argument('<files...>', 'scenario files')
     .action(async (files: string[]) => {
       code = await validateCommand(files, io);
+    });
+
+  program
+    .command('schema')
+    .description('print the scenario format as JSON Schema (for editors: yaml-language-server, VS Code)')
+    .option('--out <file>', 'write it to a file instead of stdout')
+    .action(async (opts: { out?: string }) => {
+      code = await schemaCommand(opts, io);
     });
 
   try {
@@ -104,6 +112,17 @@ async function validateCommand(files: string[], io: Io): Promise<ExitCodeValue> 
   }
   if (bad > 0) io.err(`\nvenuechaos: ${bad} of ${files.length} file(s) invalid.`);
   return bad > 0 ? ExitCode.usage : ExitCode.passed;
+}
+
+async function schemaCommand(opts: { out?: string }, io: Io): Promise<ExitCodeValue> {
+  const text = JSON.stringify(scenarioJsonSchema(), null, 2) + '\n';
+  if (opts.out === undefined) {
+    io.out(text);
+    return ExitCode.passed;
+  }
+  await writeAtomic(opts.out, text);
+  io.out(`wrote ${opts.out}`);
+  return ExitCode.passed;
 }
 
 function relativeOrSame(file: string): string {

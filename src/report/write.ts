@@ -65,7 +65,8 @@ export async function writeReport(dir: string, summary: Summary, result: RunResu
   return { summaryPath, tracePath };
 }
 
-async function writeAtomic(path: string, content: string): Promise<void> {
+/** Writes a file atomically: a temp file beside it, then a rename (a reader never sees half of it). */
+export async function writeAtomic(path: string, content: string): Promise<void> {
   const tmp = `${path}.${process.pid}.tmp`;
   await writeFile(tmp, content, 'utf8');
   await rename(tmp, path);

@@ -41,7 +41,7 @@ function noted<T extends z.ZodType>(schema: T, note: FieldNote): T {
 // ── Durations ───────────────────────────────────────────────────────────────────────────────
 
 function duration(bound: z.ZodNumber) {
-  const input = noted(z.union([z.number(), z.string()]), { expected: `a duration: ${DURATION_FORMAT}` });
+  const input = noted(z.union([z.number(), z.string()]).meta({ description: `a duration: ${DURATION_FORMAT}` }), { expected: `a duration: ${DURATION_FORMAT}` });
   return input
     .transform((value, ctx): number => {
       if (typeof value === 'number') return value;

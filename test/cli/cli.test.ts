@@ -107,3 +107,18 @@ faults:
   - { venue: primary, kind: outage, atSec: 10, durationSec: 60, mode: timeout }
 `;
 }
+
+describe('venuechaos schema', () => {
+  test('prints the JSON Schema, and --out writes the same document to a file', () => {
+    const printed = venuechaos(['schema']);
+    expect(printed.code).toBe(0);
+    const schema = JSON.parse(printed.stdout) as { title: string; $schema: string; properties: Record<string, unknown> };
+    expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
+    expect(schema.title).toBe('venuechaos scenario');
+    expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['venues', 'faults', 'limits']));
+    const out = join(tmp, 'schema.json');
+    const written = venuechaos(['schema', '--out', out]);
+    expect([written.code, written.stdout.trim()]).toEqual([0, `wrote ${out}`]);
+    expect(JSON.parse(readFileSync(out, 'utf8'))).toEqual(schema);
+  });
+});
