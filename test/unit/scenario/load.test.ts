@@ -126,7 +126,7 @@ describe('scenarioJsonSchema', () => {
     expect(schema.type).toBe('object');
     expect(schema.additionalProperties).toBe(false);
     expect(schema.required).toEqual(expect.arrayContaining(['name', 'seed', 'durationSec', 'market', 'venues', 'limits']));
-    expect(schema.properties['durationSec']).toEqual({ type: ['number', 'string'] });
+    expect(schema.properties['durationSec']).toEqual({ type: ['number', 'string'], description: expect.stringMatching(/^a duration: seconds as a number, or a string/) });
     const kinds = (schema.properties['faults'].items.oneOf as Array<{ properties: { kind: { const: string } } }>).map((o) => o.properties.kind.const);
     expect(kinds).toEqual([...FAULT_KINDS]);
     expect(kinds).toContain('outage');
