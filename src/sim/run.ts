@@ -1,5 +1,6 @@
 import ccxt from 'ccxt';
 import { createBinanceUsdmDialect } from '../../mocks/binance/index.ts';
+import { createBybitDialect } from '../../mocks/bybit/index.ts';
 import type { DialectContext, DialectFactory } from '../../mocks/types.ts';
 import { FaultSchedule, ackLoss, clockSkew, errorRate, latency, maintenance, outage, rateLimit, readLag, staleData, type Fault } from '../faults/index.ts';
 import { checkInvariants, type InvariantResult } from '../invariants/index.ts';
@@ -56,6 +57,7 @@ export interface RunOptions {
 /** Dialects by scenario name. A new dialect is one line here. */
 export const DIALECTS: Readonly<Record<string, DialectFactory>> = {
   binanceusdm: createBinanceUsdmDialect,
+  bybit: createBybitDialect,
 };
 
 /** Occurrences a single fault process may produce: a limit on the loop, far above any real scenario. */

@@ -1,5 +1,6 @@
 import ccxt from 'ccxt';
 import { faultExpectations as binanceUsdmFaultExpectations } from '../../mocks/binance/fault-expectations.ts';
+import { faultExpectations as bybitFaultExpectations } from '../../mocks/bybit/fault-expectations.ts';
 import type { CdnStatus, DialectFaultExpectations, FaultCase, FaultParamOverrides, ServerErrorVariant, UnifiedCall } from '../../mocks/binance/fault-expectations.ts';
 import type { Dialect, DialectFactory } from '../../mocks/types.ts';
 import { FaultSchedule, ackLoss, clockSkew, errorRate, latency, maintenance, outage, rateLimit, readLag, staleData, type Fault, type FaultKind } from '../../src/faults/index.ts';
@@ -41,6 +42,7 @@ export interface DialectTestProfile {
 /** One line per dialect. */
 const PROFILES: Readonly<Record<string, DialectTestProfile>> = {
   binanceusdm: { symbol: 'BTC/USDT:USDT', orderAmount: 0.01, balances: { USDT: '100000' }, price: 60000, faultExpectations: binanceUsdmFaultExpectations },
+  bybit: { symbol: 'BTC/USDT:USDT', orderAmount: 0.01, balances: { USDT: '100000' }, price: 60000, faultExpectations: bybitFaultExpectations },
 };
 
 export interface DialectEntry {
