@@ -1,19 +1,21 @@
 import { result, type Invariant, type InvariantInput, type Violation } from './types.ts';
 
 /**
- * After a 429 or 418 the venue's `Retry-After` is honoured: no request to that venue until it has
- * passed, counted from the moment the response reached the client.
+ * After a rate-limit refusal or a ban the venue's wait is honoured: no request to that venue until
+ * it has passed, counted from the moment the response reached the client. Keyed on the transport's
+ * outcome, not the HTTP status: Binance refuses with 429/418 and `Retry-After`, Bybit with HTTP 200
+ * retCode 10006 (reset in `X-Bapi-Limit-Reset-Timestamp`) and bans with 403.
  */
 export const retryAfterInvariant: Invariant = {
   name: 'retryAfter',
-  description: 'no request to a venue inside the Retry-After of its last 429/418',
+  description: 'no request to a venue inside the Retry-After of its last rate-limit refusal or ban',
   check(input: InvariantInput) {
     const quietUntil = new Map<string, { untilMs: number; status: number; atMs: number }>();
     const violations: Violation[] = [];
     for (const event of input.trace) {
       const venue = event.venue;
       if (venue === undefined) continue;
-      if (event.type === 'response' && (event['status'] === 429 || event['status'] === 418) && typeof event['retryAfterSec'] === 'number') {
+      if (event.type === 'response' && (event['outcome'] === 'rateLimited' || event['outcome'] === 'banned') && typeof event['retryAfterSec'] === 'number') {
         const untilMs = event.tMs + event['retryAfterSec'] * 1000;
         const current = quietUntil.get(venue);
         if (current === undefined || current.untilMs < untilMs) quietUntil.set(venue, { untilMs, status: event['status'] as number, atMs: event.tMs });
@@ -33,18 +35,18 @@ export const retryAfterInvariant: Invariant = {
   },
 };
 
-/** An IP ban (418) is never earned. */
+/** An IP ban (Binance 418, Bybit 403 "access too frequent") is never earned. */
 export const noBanInvariant: Invariant = {
   name: 'noBan',
-  description: 'no 418 IP ban, ever',
+  description: 'no IP ban, ever',
   check(input: InvariantInput) {
     const violations: Violation[] = [];
     for (const event of input.trace) {
-      if (event.type === 'response' && event['status'] === 418) {
+      if (event.type === 'response' && event['outcome'] === 'banned') {
         violations.push({
           tMs: event.tMs,
           venue: event.venue,
-          message: `${event.venue}: IP banned (418) on ${String(event['endpoint'])} for ${String(event['retryAfterSec'])} s`,
+          message: `${event.venue}: IP banned (HTTP ${String(event['status'])}) on ${String(event['endpoint'])} for ${String(event['retryAfterSec'])} s`,
         });
       }
     }

@@ -211,7 +211,6 @@ export function createTransport(opts: TransportOptions): Transport {
     if (decision.action === 'ackLoss' && decision.fault.mode === 'timeout') {
       return hang(init.signal ?? undefined, () => finish('timeout', { faultId: decision.fault.id }));
     }
-    const retryAfter = headers.get('Retry-After');
     if (halfLatencyMs > 0) {
       try {
         await sleep(halfLatencyMs, init.signal);
@@ -223,7 +222,8 @@ export function createTransport(opts: TransportOptions): Transport {
     }
     finish(outcomeOf(response.status, decision), {
       status: response.status,
-      ...(retryAfter !== null && (response.status === 429 || response.status === 418) ? { retryAfterSec: Number(retryAfter) } : {}),
+      // What the venue told the client to wait: its Retry-After (Binance), or the reset it announced in its own way (Bybit's X-Bapi-Limit-Reset-Timestamp).
+      ...(decision.action === 'rateLimited' || decision.action === 'banned' ? { retryAfterSec: decision.retryAfterSec } : {}),
       ...(decision.action !== 'pass' ? { faultId: decision.fault?.id ?? (decision.action === 'banned' ? 'ban' : 'limit') } : {}),
     });
     return new Response(text, { status: response.status, statusText: response.statusText, headers });

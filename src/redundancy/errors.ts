@@ -41,7 +41,8 @@ export function classifyError(error: unknown): ErrorMeaning {
   const has = (name: string): boolean => chain.includes(name);
   const message = String((error as Error | undefined)?.message ?? '');
   if (has('DDoSProtection') || has('RateLimitExceeded')) {
-    return /banned/i.test(message) ? 'banned' : 'rateLimited';
+    // Binance 418 says "IP banned until"; Bybit's 403 IP ban says "access too frequent".
+    return /banned|access too frequent/i.test(message) ? 'banned' : 'rateLimited';
   }
   if (has('OnMaintenance')) return 'maintenance';
   if (has('InvalidNonce')) return 'clockSkew';
@@ -50,14 +51,25 @@ export function classifyError(error: unknown): ErrorMeaning {
   return 'unknownOutcome';
 }
 
-/** `Retry-After` from the last response ccxt saw on this client (ccxt itself never reads it). */
-export function retryAfterSecFrom(exchange: { last_response_headers?: Record<string, string> }): number | undefined {
+/**
+ * How long the venue asked us to wait, from the last response ccxt saw on this client (ccxt itself
+ * never reads it): `Retry-After` (Binance), or the reset time of the exhausted budget (Bybit's
+ * `X-Bapi-Limit-Reset-Timestamp`, epoch ms) counted from `nowMs`. Undefined when the venue said
+ * nothing (Bybit's 403 IP ban: its docs say to wait at least 10 minutes).
+ */
+export function retryAfterSecFrom(exchange: { last_response_headers?: Record<string, string> }, nowMs: number): number | undefined {
   const headers = exchange.last_response_headers ?? {};
+  let resetSec: number | undefined;
   for (const [key, value] of Object.entries(headers)) {
-    if (key.toLowerCase() === 'retry-after') {
+    const name = key.toLowerCase();
+    if (name === 'retry-after') {
       const sec = Number(value);
       return Number.isFinite(sec) ? sec : undefined;
     }
+    if (name === 'x-bapi-limit-reset-timestamp') {
+      const ms = Number(value);
+      if (Number.isFinite(ms)) resetSec = Math.max(0, Math.ceil((ms - nowMs) / 1000));
+    }
   }
-  return undefined;
+  return resetSec;
 }

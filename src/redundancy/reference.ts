@@ -153,7 +153,8 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
         return;
       case 'rateLimited':
       case 'banned': {
-        const retryAfterSec = retryAfterSecFrom(v.venue.exchange) ?? 60;
+        // A venue that says nothing: a minute for a 429, ten for a ban (Bybit's 403 IP ban: "wait at least 10 minutes").
+        const retryAfterSec = retryAfterSecFrom(v.venue.exchange, now) ?? (meaning === 'banned' ? 600 : 60);
         // One extra second: Retry-After is rounded to whole seconds by the venue.
         const untilMs = now + retryAfterSec * 1000 + 1000;
         if (v.state === 'rateLimited' && v.untilMs >= untilMs) return; // already applied by `request`
@@ -193,6 +194,10 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
   async function loadMarkets(v: VenueState): Promise<boolean> {
     try {
       await request<any>(v, (ex) => ex.loadMarkets());
+      // Bybit's ccxt client probes the account type (two requests at once) before its first
+      // private call and caches the answer: probe now, while the venue is calm, so the pair never
+      // lands inside a later 429 window where the second would ignore the first's Retry-After.
+      if (typeof v.venue.exchange.isUnifiedEnabled === 'function') await request<any>(v, (ex) => ex.isUnifiedEnabled());
       v.marketsLoaded = true;
       return true;
     } catch (error) {
@@ -288,6 +293,12 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
           v.busy = false;
         }
       })();
+    } else if (v.state === 'healthy' && now >= v.untilMs && unknowns.some((u) => u.venueId === v.venue.id)) {
+      // An order of unknown outcome on a venue that answers: look it up before anything else there.
+      v.busy = true;
+      void resolveUnknowns(v).finally(() => {
+        v.busy = false;
+      });
     } else if (v.state === 'healthy' && v.marketsLoaded && now - v.lastReconcileMs >= opts.reconcileMs && !unknowns.some((u) => u.venueId === v.venue.id)) {
       v.busy = true;
       void reconcilePositions(v).finally(() => {
@@ -300,11 +311,45 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
   async function lookupUnknowns(v: VenueState): Promise<void> {
     for (const u of unknowns.filter((x) => x.venueId === v.venue.id)) {
       try {
-        settle(v, u, await request<any>(v, (ex) => ex.fetchOrder(undefined, ctx.symbol, { origClientOrderId: u.clientOrderId })));
+        settle(v, u, await fetchByClientOrderId(v, u.clientOrderId));
       } catch (error) {
         if (errorName(error) !== 'OrderNotFound') throw error;
         settle(v, u, undefined);
       }
+    }
+  }
+
+  /**
+   * An order looked up by the client order id we sent. ccxt spells the lookup per exchange:
+   * Binance `origClientOrderId`, Bybit `orderLinkId` (and `acknowledged`, since Bybit's realtime
+   * endpoint only sees recent orders), OKX and others the unified `clientOrderId`.
+   */
+  function fetchByClientOrderId(v: VenueState, clientOrderId: string): Promise<any> {
+    return request<any>(v, (ex) => ex.fetchOrder(undefined, ctx.symbol, lookupParams(ex.id, { clientOrderId })));
+  }
+
+  /** An order looked up by the venue's order id. */
+  function fetchById(v: VenueState, orderId: string): Promise<any> {
+    return request<any>(v, (ex) => ex.fetchOrder(orderId, ctx.symbol, lookupParams(v.venue.exchange.id, {})));
+  }
+
+  /**
+   * Some venues acknowledge an order with its ids only (Bybit): the order itself says what
+   * executed, so read it. If that read fails — a lagging account service that does not know the
+   * order yet, or a venue that stopped answering — the venue has still *accepted* a market order,
+   * which fills: book it as filled (reconciliation corrects a partial fill later) rather than
+   * treating it as unknown and hedging it twice.
+   */
+  async function fillOfAcknowledged(v: VenueState, ack: any, clientOrderId: string, contracts: number): Promise<any> {
+    try {
+      return ack.id !== undefined ? await fetchById(v, String(ack.id)) : await fetchByClientOrderId(v, clientOrderId);
+    } catch (error) {
+      log(`${v.venue.id}: order ${clientOrderId} acknowledged without its fill, and reading it failed (${errorName(error)}); an accepted market order fills: booking ${contracts} as filled until reconciled`, {
+        venue: v.venue.id,
+        clientOrderId,
+      });
+      if (errorName(error) !== 'OrderNotFound') apply(v, meaningOf(error), error, 'fetchOrder');
+      return { ...ack, filled: contracts };
     }
   }
 
@@ -326,8 +371,7 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
   async function resolveUnknowns(v: VenueState): Promise<void> {
     for (const u of unknowns.filter((x) => x.venueId === v.venue.id)) {
       try {
-        const order = await request<any>(v, (ex) => ex.fetchOrder(undefined, ctx.symbol, { origClientOrderId: u.clientOrderId }));
-        settle(v, u, order);
+        settle(v, u, await fetchByClientOrderId(v, u.clientOrderId));
       } catch (error) {
         if (errorName(error) === 'OrderNotFound') {
           settle(v, u, undefined);
@@ -378,7 +422,8 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
     });
     const signed = side === 'buy' ? amount : -amount;
     try {
-      const order = await request<any>(target, (ex) => ex.createOrder(ctx.symbol, 'market', side, contracts, undefined, { clientOrderId }));
+      let order = await request<any>(target, (ex) => ex.createOrder(ctx.symbol, 'market', side, contracts, undefined, { clientOrderId }));
+      if (order.filled === undefined) order = await fillOfAcknowledged(target, order, clientOrderId, contracts);
       const filled = round8(Number(order.filled ?? 0) * contractSize);
       target.positionBase = round8(target.positionBase + Math.sign(signed) * filled);
       if (filled !== 0) target.ownFillSeq += 1;
@@ -456,3 +501,11 @@ async function safe(fn: () => Promise<unknown>): Promise<void> {
 }
 
 export type { ExchangeClient };
+
+/** ccxt's fetchOrder parameters for a lookup, in the spelling each exchange's ccxt class reads. */
+function lookupParams(exchangeId: string, by: { clientOrderId?: string }): Record<string, unknown> {
+  const id = by.clientOrderId;
+  if (exchangeId.startsWith('binance')) return id === undefined ? {} : { origClientOrderId: id };
+  if (exchangeId === 'bybit') return id === undefined ? { acknowledged: true } : { orderLinkId: id, acknowledged: true };
+  return id === undefined ? {} : { clientOrderId: id };
+}

@@ -13,6 +13,7 @@ import { DURATION_FORMAT, parseDuration } from './duration.ts';
 /** Dialects a venue can speak, with the symbols each lists. A new dialect is one line here (and its factory in src/sim/run.ts). */
 export const DIALECT_SYMBOLS = {
   binanceusdm: ['BTC/USDT:USDT', 'ETH/USDT:USDT'],
+  bybit: ['BTC/USDT:USDT', 'ETH/USDT:USDT'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type Dialect = keyof typeof DIALECT_SYMBOLS;

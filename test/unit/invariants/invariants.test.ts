@@ -50,21 +50,27 @@ describe('exposure invariant', () => {
 
 describe('rate-limit invariants', () => {
   test('a request inside Retry-After of a 429 breaks retryAfter; one after it does not', () => {
-    const ok = [ev(1000, 'response', { venue: 'a', status: 429, retryAfterSec: 10 }), ev(11_000, 'request', { venue: 'a', endpoint: 'GET /t' })];
+    const ok = [ev(1000, 'response', { venue: 'a', outcome: 'rateLimited', status: 429, retryAfterSec: 10 }), ev(11_000, 'request', { venue: 'a', endpoint: 'GET /t' })];
     expect(retryAfterInvariant.check(input(ok)).passed).toBe(true);
-    const early = [ev(1000, 'response', { venue: 'a', status: 429, retryAfterSec: 10 }), ev(10_999, 'request', { venue: 'a', endpoint: 'GET /t' })];
+    const early = [ev(1000, 'response', { venue: 'a', outcome: 'rateLimited', status: 429, retryAfterSec: 10 }), ev(10_999, 'request', { venue: 'a', endpoint: 'GET /t' })];
     const r = retryAfterInvariant.check(input(early));
     expect(r.passed).toBe(false);
     expect(r.firstViolation?.venue).toBe('a');
   });
 
   test('Retry-After on one venue does not restrict another', () => {
-    const trace = [ev(1000, 'response', { venue: 'a', status: 429, retryAfterSec: 10 }), ev(2000, 'request', { venue: 'b', endpoint: 'GET /t' })];
+    const trace = [ev(1000, 'response', { venue: 'a', outcome: 'rateLimited', status: 429, retryAfterSec: 10 }), ev(2000, 'request', { venue: 'b', endpoint: 'GET /t' })];
     expect(retryAfterInvariant.check(input(trace)).passed).toBe(true);
   });
 
+  test('a Bybit-style refusal (HTTP 200 retCode 10006) counts by outcome, not status', () => {
+    const early = [ev(1000, 'response', { venue: 'a', outcome: 'rateLimited', status: 200, retryAfterSec: 1 }), ev(1500, 'request', { venue: 'a', endpoint: 'POST /v5/order/create' })];
+    expect(retryAfterInvariant.check(input(early)).passed).toBe(false);
+    expect(noBanInvariant.check(input([ev(1, 'response', { venue: 'a', outcome: 'banned', status: 403, retryAfterSec: 600 })])).passed).toBe(false);
+  });
+
   test('any 418 breaks noBan', () => {
-    expect(noBanInvariant.check(input([ev(1, 'response', { venue: 'a', status: 429, retryAfterSec: 1 })])).passed).toBe(true);
-    expect(noBanInvariant.check(input([ev(1, 'response', { venue: 'a', status: 418, retryAfterSec: 120 })])).passed).toBe(false);
+    expect(noBanInvariant.check(input([ev(1, 'response', { venue: 'a', outcome: 'rateLimited', status: 429, retryAfterSec: 1 })])).passed).toBe(true);
+    expect(noBanInvariant.check(input([ev(1, 'response', { venue: 'a', outcome: 'banned', status: 418, retryAfterSec: 120 })])).passed).toBe(false);
   });
 });
