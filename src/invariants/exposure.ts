@@ -7,6 +7,10 @@ import { result, type Invariant, type InvariantInput, type Violation } from './t
  * only while at least one venue is free of scenario faults (outage, rate limit, maintenance), so a
  * breach while every venue is down is not the policy's fault; a ban the policy earned itself does
  * not stop the allowance clock.
+ *
+ * With `unhedgedSecMax` the desk also bounds the whole breach, whatever its cause: exposure over
+ * the limit for longer than that in one stretch is a violation even if no venue could take the
+ * hedge — the limit no policy can meet (every venue down at once), stated as a limit.
  */
 export const exposureInvariant: Invariant = {
   name: 'exposure',
@@ -43,8 +47,11 @@ export const exposureInvariant: Invariant = {
     times.push(endMs);
 
     const violations: Violation[] = [];
+    const totalMaxMs = input.limits.unhedgedSecMax === undefined ? undefined : input.limits.unhedgedSecMax * 1000;
     let breachHedgeableMs = 0;
+    let breachTotalMs = 0;
     let reported = false;
+    let reportedTotal = false;
     for (let i = 0; i < times.length; i++) {
       const t = times[i] ?? endMs;
       for (const fn of changes.get(t) ?? []) fn();
@@ -54,8 +61,23 @@ export const exposureInvariant: Invariant = {
       for (const size of positions.values()) net += size;
       if (absUnits(net) <= limit) {
         breachHedgeableMs = 0;
+        breachTotalMs = 0;
         reported = false;
+        reportedTotal = false;
         continue;
+      }
+      const beforeTotal = breachTotalMs;
+      breachTotalMs += next - t;
+      if (totalMaxMs !== undefined && breachTotalMs > totalMaxMs && !reportedTotal) {
+        reportedTotal = true;
+        const excess = fromUnits(absUnits(net) - limit);
+        violations.push({
+          tMs: t + (totalMaxMs - beforeTotal),
+          excess,
+          message:
+            `net exposure ${fromUnits(net)} base exceeded netBaseMax ${input.limits.netBaseMax} by ${excess} ` +
+            `for more than unhedgedSecMax ${input.limits.unhedgedSecMax} s, counting time no venue could take the hedge`,
+        });
       }
       const hedgeable = input.venues.some((v) => !input.faults.blocksTrading(v, input.startMs + t));
       if (!hedgeable) continue;

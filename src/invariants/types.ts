@@ -26,7 +26,7 @@ export interface InvariantInput {
   startMs: number;
   durationMs: number;
   venues: readonly string[];
-  limits: { netBaseMax: number; hedgeWithinSec: number };
+  limits: { netBaseMax: number; hedgeWithinSec: number; unhedgedSecMax?: number | undefined };
 }
 
 export interface Invariant {

@@ -129,8 +129,12 @@ export const inventoryStepSchema = z.strictObject({
 
 /** What the policy under test must keep to: net exposure and how fast it hedges. */
 export const limitsSchema = z.strictObject({
+  /** Largest |net base exposure| (inventory + positions on every venue), base units. */
   netBaseMax: z.number().positive(),
+  /** How long exposure may stay over netBaseMax while some venue could take the hedge. */
   hedgeWithinSec: durationSecPositive(),
+  /** Optional: how long exposure may stay over netBaseMax in one stretch, whatever the cause (even every venue down). */
+  unhedgedSecMax: durationSecPositive().optional(),
 });
 
 // ── Faults: one small schema per kind; a new kind is one const plus one entry in FAULT_SCHEMAS ─

@@ -37,6 +37,22 @@ describe('exposure invariant', () => {
     expect(r.firstViolation?.tMs).toBe(130_000);
   });
 
+  test('unhedgedSecMax bounds a breach whatever its cause, counting time every venue was down', () => {
+    const faults = new FaultSchedule([
+      outage({ venue: 'a', startMs: 0, durationMs: 100_000, mode: 'timeout' }),
+      outage({ venue: 'b', startMs: 0, durationMs: 100_000, mode: 'refused' }),
+    ]);
+    const trace = [ev(0, 'inventory', { inventoryBase: 2 }), ev(110_000, 'venue.position', { venue: 'b', size: '-2' })];
+    const bounded = (sec: number): InvariantInput => ({ ...input(trace, faults), limits: { netBaseMax: 0.5, hedgeWithinSec: 30, unhedgedSecMax: sec } });
+    // Without the bound the breach is unavoidable and not the policy's: it passes.
+    expect(exposureInvariant.check(input(trace, faults)).passed).toBe(true);
+    const r = exposureInvariant.check(bounded(60));
+    expect(r.passed).toBe(false);
+    expect(r.firstViolation?.tMs).toBe(60_000);
+    expect(r.firstViolation?.message).toMatch(/more than unhedgedSecMax 60 s, counting time no venue could take the hedge/);
+    expect(exposureInvariant.check(bounded(110)).passed).toBe(true);
+  });
+
   test('sums positions exactly: 0.1 + 0.2 against a 0.3 inventory is flat', () => {
     const trace = [
       ev(0, 'inventory', { inventoryBase: 0.3 }),
