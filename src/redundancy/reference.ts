@@ -54,8 +54,10 @@ interface VenueState {
   lastReconcileMs: number;
   /** A background probe or status poll in flight (one at a time per venue). */
   busy: boolean;
-  /** Set after a definite rejection (e.g. margin): skip this venue for hedges until then. */
+  /** Set after a definite rejection (e.g. margin), or orders lost in transit: skip this venue for hedges until then. */
   avoidUntilMs: number;
+  /** Orders in a row that never reached the venue although it answered the lookup (a partial outage of its order path). */
+  ordersLost: number;
   /** Requests to one venue go one at a time (see `request`). */
   lock: Promise<void>;
   /** Counts fills of ours this engine learned of on the venue (acknowledged or looked up). */
@@ -70,6 +72,10 @@ interface VenueState {
  * consistency after a write) must not undo a fill we know happened.
  */
 const DISCREPANCY_READS_TO_ADOPT = 3;
+
+/** How long to keep hedges off a venue whose order path lost an order, doubling per loss in a row, capped. */
+const ORDER_PATH_BACKOFF_MS = 30_000;
+const ORDER_PATH_BACKOFF_MAX_MS = 300_000;
 
 /** A request not sent because the venue's Retry-After had not passed when its turn came. */
 class QuietError extends Error {
@@ -358,6 +364,16 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
     const filled = round8(Number(order?.filled ?? 0) * contractSizeOf(v) * Math.sign(u.signedBase));
     v.positionBase = round8(v.positionBase + filled);
     if (filled !== 0) v.ownFillSeq += 1;
+    if (order === undefined) {
+      // The venue answers its lookup but never saw the order: its order path is down while the
+      // rest answers (a partial outage). Hedge elsewhere for a while, longer each time.
+      v.ordersLost += 1;
+      const avoidMs = Math.min(ORDER_PATH_BACKOFF_MS * 2 ** (v.ordersLost - 1), ORDER_PATH_BACKOFF_MAX_MS);
+      v.avoidUntilMs = Math.max(v.avoidUntilMs, ctx.clock.now() + avoidMs);
+      log(`${v.venue.id}: ${v.ordersLost} order(s) in a row lost before reaching the venue while it answers reads; hedging elsewhere for ${avoidMs / 1000} s`, { venue: v.venue.id });
+    } else {
+      v.ordersLost = 0;
+    }
     log(
       order === undefined
         ? `${v.venue.id}: unknown order ${u.clientOrderId} resolved: never reached the venue`
@@ -425,6 +441,7 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
       let order = await request<any>(target, (ex) => ex.createOrder(ctx.symbol, 'market', side, contracts, undefined, { clientOrderId }));
       if (order.filled === undefined) order = await fillOfAcknowledged(target, order, clientOrderId, contracts);
       const filled = round8(Number(order.filled ?? 0) * contractSize);
+      target.ordersLost = 0;
       target.positionBase = round8(target.positionBase + Math.sign(signed) * filled);
       if (filled !== 0) target.ownFillSeq += 1;
     } catch (error) {
@@ -466,6 +483,7 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
           lastReconcileMs: -Infinity,
           busy: false,
           avoidUntilMs: 0,
+          ordersLost: 0,
           lock: Promise.resolve(),
           ownFillSeq: 0,
           discrepancy: undefined,
