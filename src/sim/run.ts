@@ -1,6 +1,7 @@
 import ccxt from 'ccxt';
 import { createBinanceUsdmDialect } from '../../mocks/binance/index.ts';
 import { createBybitDialect } from '../../mocks/bybit/index.ts';
+import { createOkxDialect } from '../../mocks/okx/index.ts';
 import type { DialectContext, DialectFactory } from '../../mocks/types.ts';
 import { FaultSchedule, ackLoss, clockSkew, errorRate, latency, maintenance, outage, rateLimit, readLag, staleData, type Fault } from '../faults/index.ts';
 import { checkInvariants, type InvariantResult } from '../invariants/index.ts';
@@ -58,6 +59,7 @@ export interface RunOptions {
 export const DIALECTS: Readonly<Record<string, DialectFactory>> = {
   binanceusdm: createBinanceUsdmDialect,
   bybit: createBybitDialect,
+  okx: createOkxDialect,
 };
 
 /** Occurrences a single fault process may produce: a limit on the loop, far above any real scenario. */

@@ -1,6 +1,7 @@
 import ccxt from 'ccxt';
 import { faultExpectations as binanceUsdmFaultExpectations } from '../../mocks/binance/fault-expectations.ts';
 import { faultExpectations as bybitFaultExpectations } from '../../mocks/bybit/fault-expectations.ts';
+import { faultExpectations as okxFaultExpectations } from '../../mocks/okx/fault-expectations.ts';
 import type { CdnStatus, DialectFaultExpectations, FaultCase, FaultParamOverrides, ServerErrorVariant, UnifiedCall } from '../../mocks/binance/fault-expectations.ts';
 import type { Dialect, DialectFactory } from '../../mocks/types.ts';
 import { FaultSchedule, ackLoss, clockSkew, errorRate, latency, maintenance, outage, rateLimit, readLag, staleData, type Fault, type FaultKind } from '../../src/faults/index.ts';
@@ -43,6 +44,7 @@ export interface DialectTestProfile {
 const PROFILES: Readonly<Record<string, DialectTestProfile>> = {
   binanceusdm: { symbol: 'BTC/USDT:USDT', orderAmount: 0.01, balances: { USDT: '100000' }, price: 60000, faultExpectations: binanceUsdmFaultExpectations },
   bybit: { symbol: 'BTC/USDT:USDT', orderAmount: 0.01, balances: { USDT: '100000' }, price: 60000, faultExpectations: bybitFaultExpectations },
+  okx: { symbol: 'BTC/USDT:USDT', orderAmount: 1, balances: { USDT: '100000' }, price: 60000, faultExpectations: okxFaultExpectations },
 };
 
 export interface DialectEntry {
