@@ -101,7 +101,11 @@ export function placeRejection(reason: VenueRejection, detail: { notionalMin: st
     case 'duplicateClientOrderId':
       return BINANCE_ERRORS.duplicateClientOrderId;
     case 'insufficientMargin':
+    // Spot rejections never reach a futures host (its markets are perps); margin is the nearest meaning.
+    case 'insufficientBalance':
       return BINANCE_ERRORS.marginInsufficient;
+    case 'reduceOnlyNotSupported':
+      return BINANCE_ERRORS.reduceOnlyRejected;
     case 'reduceOnlyRejected':
       return BINANCE_ERRORS.reduceOnlyRejected;
     case 'postOnlyWouldTake':

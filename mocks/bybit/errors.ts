@@ -109,7 +109,9 @@ export function placeRejection(reason: VenueRejection): BybitError {
     case 'duplicateClientOrderId':
       return BYBIT_ERRORS.orderLinkIdDuplicate;
     case 'insufficientMargin':
+    case 'insufficientBalance':
       return BYBIT_ERRORS.insufficientBalance;
+    case 'reduceOnlyNotSupported':
     case 'reduceOnlyRejected':
       return BYBIT_ERRORS.reduceOnlyRule;
     case 'notionalTooSmall':

@@ -490,7 +490,7 @@ export function buildRoutes(orders: DialectOrders): Route[] {
         if (coinFilter !== undefined) {
           // Asked-for coins are listed even when empty.
           balances = coinFilter.map(
-            (c) => balances.find((b) => b.asset === c) ?? { asset: c, wallet: '0', unrealizedPnl: '0', marginBalance: '0', initialMargin: '0', maintenanceMargin: '0', available: '0', updatedMs: 0 },
+            (c) => balances.find((b) => b.asset === c) ?? { asset: c, wallet: '0', unrealizedPnl: '0', marginBalance: '0', initialMargin: '0', maintenanceMargin: '0', available: '0', locked: '0', updatedMs: 0 },
           );
         }
         const fills = e.markets.flatMap((m) => view.trades(m.symbol));

@@ -21,7 +21,7 @@ import type {
 
 /**
  * Creates the exchange-agnostic venue engine: one account on one venue trading linear
- * USDT-margined perpetuals in cross margin. Its state is the ground truth the invariants check,
+ * USDT-margined perpetuals in cross margin and/or spot pairs. Its state is the ground truth the invariants check,
  * so it is exact (bigint fixed-point, see `decimal.ts`), deterministic (ids are counters, time is
  * passed in) and pure (no I/O, no clock, no randomness).
  *
@@ -60,7 +60,39 @@ import type {
  *   unrealized PnL − their maintenance margin. Rounded to the tick (half even); "0" when no price
  *   above zero liquidates.
  * - **Rounding.** Entry prices and average prices: half even at 12 digits. Realized PnL: half even
- *   at 12 digits. Fees: half up at 12 digits. Margins: half even at 12 digits.
+ *   at 12 digits. Fees: half up at 12 digits (spot: down, see below). Margins: half even at 12 digits.
+ *
+ * Spot markets (`kind: 'spot'`) share the book, the order types, time in force, client order ids
+ * and matching above, and differ in what a fill books:
+ * - **Balances, not positions.** A buy debits quote (price × qty) and credits base; a sell debits
+ *   base and credits quote. No position, no PnL (`realizedPnl` "0"), no `position` event; spot
+ *   markets are not listed by `positions()`.
+ * - **Fees** follow `spotFeeAsset`: `'received'` (default, Binance spot) charges the asset coming
+ *   in (a buy pays base: qty − fee credited; a sell pays quote: proceeds − fee); `'quote'` (Kraken)
+ *   charges quote (a buy costs price × qty + fee). Spot fees round *down* at 12 digits, so a
+ *   reservation covering the exact fee always covers the charged one.
+ * - **Reservation (locked).** An accepted order reserves what it may spend, in the asset it spends:
+ *   a sell its quantity in base; a limit buy qty × limit price, plus qty × price × max(taker, maker)
+ *   fee rounded up when fees are paid in quote; a market buy exactly what its fills will cost
+ *   (the book walk, fees included). Fills consume the reservation; what rests keeps reserved only
+ *   what its remainder may spend (savings from taking below a buy's limit are freed at once, as on
+ *   Binance); a finished order (filled, canceled, expired) releases what is left.
+ *   `locked` = initial margin (perps) + spot reservations.
+ * - **Insufficient balance.** An order whose reservation exceeds the asset's free balance is
+ *   rejected whole (`insufficientBalance`), not clipped. Free = wallet − locked for a spot-only
+ *   asset; for an asset that also margins perps (one engine listing both), free additionally
+ *   leaves out margin in use and unrealized profit — a spot order can spend neither — and perp
+ *   orders see `available` net of spot reservations.
+ * - **Reduce-only** has nothing to reduce on spot: rejected (`reduceOnlyNotSupported`).
+ * - **A resting order whose funds are gone** (only possible on an asset that also margins perps:
+ *   realized perp losses, a liquidation floored at 0) expires instead of filling, and a
+ *   liquidation cancels the spot orders that spend the liquidated asset. The balance of a spot
+ *   asset never goes negative; the engine asserts it.
+ * - **Events.** Spot activity emits one `balance` event per asset it touched, after the
+ *   operation's order and fill events (placeOrder, cancelOrder, tick each flush once).
+ * - **Specs.** A spot market's `settle` must equal its `quote`, and the digits of its qty step
+ *   plus its price tick must fit 12 (so every qty × price is exact). When a perp and a spot market
+ *   share an exchange id, the perp keeps the id; the spot market is found by its unified symbol.
  *
  * @example
  * const venue = createVenueEngine({ venueId: 'a', markets: [...DEFAULT_MARKETS], balances: { USDT: '100000' }, midPrice: () => 60000 });
@@ -71,9 +103,17 @@ export function createVenueEngine(opts: VenueEngineOptions): VenueEngine {
   const markets: MarketSpec[] = opts.markets.map((m) => ({ ...m }));
   const specs = new Map<string, MarketState>();
   for (const m of markets) {
+    if (m.kind !== 'linearPerp') continue;
     const state = marketState(m);
     specs.set(m.symbol, state);
     specs.set(m.id, state);
+  }
+  // Spot after perps: a spot market never takes a perp's id (Binance spot and USDⓈ-M both say "BTCUSDT").
+  for (const m of markets) {
+    if (m.kind !== 'spot') continue;
+    const state = marketState(m);
+    specs.set(m.symbol, state);
+    if (!specs.has(m.id)) specs.set(m.id, state);
   }
   const config = engineConfig(opts);
   const wallet = new Map<string, D.Fixed>();
@@ -86,6 +126,10 @@ export function createVenueEngine(opts: VenueEngineOptions): VenueEngine {
   const openOrders = new Map<string, OrderState>();
   const fillsBySymbol = new Map<string, Fill[]>();
   const listeners: Array<(event: VenueEvent) => void> = [];
+  /** Assets whose spot balance or reservation changed in the current operation (see `flushBalances`). */
+  const touched = new Set<string>();
+  /** Assets some perp settles in: their balance rows carry margin. */
+  const marginAssets = new Set(markets.filter((m) => m.kind === 'linearPerp').map((m) => m.settle));
   let orderIdLast = 0;
   let tradeIdLast = 0;
   let tickMsLast = -Infinity;
@@ -104,6 +148,7 @@ export function createVenueEngine(opts: VenueEngineOptions): VenueEngine {
   for (const p of opts.positions ?? []) {
     const s = specs.get(p.symbol);
     if (s === undefined) throw new Error(`venuechaos bug: starting position in unknown symbol ${p.symbol}`);
+    if (isSpot(s)) throw new Error(`venuechaos bug: starting position in spot market ${s.spec.symbol}; spot holdings are balances (e.g. { ${s.spec.base}: "1" })`);
     // The engine has no start time; the price path answers its starting price for times before its start.
     positionsBySymbol.set(s.spec.symbol, { size: D.parse(p.size), entry: mid(s, 0), updatedMs: 0 });
   }
@@ -175,11 +220,12 @@ export function createVenueEngine(opts: VenueEngineOptions): VenueEngine {
     };
   }
 
+  /** One asset's figures: perp margin (when a perp settles in it) and spot reservations. */
   function account(settle: string, nowMs: number) {
     let unrealized = 0n;
     let positionIm = 0n;
     let mm = 0n;
-    for (const s of uniqueStates()) {
+    for (const s of perpStates()) {
       if (s.spec.settle !== settle) continue;
       const p = positionsBySymbol.get(s.spec.symbol);
       if (p === undefined || p.size === 0n) continue;
@@ -189,20 +235,37 @@ export function createVenueEngine(opts: VenueEngineOptions): VenueEngine {
       mm += f.maintenanceMargin;
     }
     let orderIm = 0n;
+    let spotLocked = 0n;
     for (const o of openOrders.values()) {
+      if (isSpot(o.spec)) {
+        if (spendAsset(o.spec, o.side) === settle) spotLocked += o.reserved;
+        continue;
+      }
       if (o.spec.spec.settle !== settle || o.reduceOnly || o.price === undefined) continue;
       orderIm += D.div(D.mul(o.qty - o.filled, o.price), config.leverage);
     }
     const w = wallet.get(settle) ?? 0n;
     const marginBalance = w + unrealized;
     const im = positionIm + orderIm;
-    return { wallet: w, unrealized, marginBalance, im, mm, available: D.max(0n, marginBalance - im) };
+    const locked = im + spotLocked;
+    return { wallet: w, unrealized, marginBalance, im, mm, spotLocked, locked, available: D.max(0n, marginBalance - locked) };
+  }
+
+  /**
+   * What a new spot order may reserve in `asset`: wallet − locked for a spot-only asset. For an
+   * asset that also margins perps, neither the margin in use nor unrealized profit (which is not
+   * in the wallet) can be spent.
+   */
+  function spotFree(asset: string, nowMs: number): D.Fixed {
+    const a = account(asset, nowMs);
+    const spendable = marginAssets.has(asset) ? D.min(a.wallet, a.marginBalance - a.im) : a.wallet;
+    return D.max(0n, spendable - a.spotLocked);
   }
 
   function liquidationPrice(s: MarketState, p: PositionState, nowMs: number): D.Fixed {
     if (p.size === 0n) return 0n;
     let others = wallet.get(s.spec.settle) ?? 0n;
-    for (const o of uniqueStates()) {
+    for (const o of perpStates()) {
       if (o === s || o.spec.settle !== s.spec.settle) continue;
       const q = positionsBySymbol.get(o.spec.symbol);
       if (q === undefined || q.size === 0n) continue;
@@ -257,7 +320,7 @@ export function createVenueEngine(opts: VenueEngineOptions): VenueEngine {
 
   // ---- state changes ----------------------------------------------------------------------------
 
-  /** Books one fill: position (entry, size), realized PnL and fee into the wallet, the order's totals. */
+  /** Books one perp fill: position (entry, size), realized PnL and fee into the wallet, the order's totals. */
   function applyFill(o: OrderState, price: D.Fixed, qty: D.Fixed, fee: D.Fixed, maker: boolean, nowMs: number): void {
     const s = o.spec;
     const p = positionOf(s.spec.symbol);
@@ -279,7 +342,7 @@ export function createVenueEngine(opts: VenueEngineOptions): VenueEngine {
     o.filled += qty;
     o.cumQuote += quote;
     o.updatedMs = nowMs;
-    const fill: Fill = {
+    recordFill({
       tradeId: String(++tradeIdLast),
       orderId: o.orderId,
       clientOrderId: o.clientOrderId,
@@ -293,11 +356,7 @@ export function createVenueEngine(opts: VenueEngineOptions): VenueEngine {
       maker,
       realizedPnl: D.format(realized),
       timeMs: nowMs,
-    };
-    let list = fillsBySymbol.get(s.spec.symbol);
-    if (list === undefined) fillsBySymbol.set(s.spec.symbol, (list = []));
-    list.push(fill);
-    emit({ type: 'fill', fill });
+    });
     emit({ type: 'position', position: positionView(s, p, nowMs) });
   }
 
@@ -305,8 +364,84 @@ export function createVenueEngine(opts: VenueEngineOptions): VenueEngine {
     return D.mulRatio(quote, bps, BPS_DENOMINATOR, 'halfUp');
   }
 
+  /**
+   * What one spot fill moves: `spent` leaves the asset the order spends (and its reservation),
+   * `received` arrives in the other asset, `fee` is charged in `feeAsset` (already netted out of
+   * `spent` or `received`).
+   */
+  function spotFillTerms(s: MarketState, side: Side, price: D.Fixed, qty: D.Fixed, bps: D.Fixed) {
+    const cost = D.mul(qty, price); // exact: the spec's digits fit (checked in marketState)
+    if (side === 'sell') {
+      const fee = D.mulRatio(cost, bps, BPS_DENOMINATOR, 'floor');
+      return { cost, spent: qty, received: cost - fee, fee, feeAsset: s.spec.quote };
+    }
+    if (config.spotFeeAsset === 'received') {
+      const fee = D.mulRatio(qty, bps, BPS_DENOMINATOR, 'floor');
+      return { cost, spent: cost, received: qty - fee, fee, feeAsset: s.spec.base };
+    }
+    const fee = D.mulRatio(cost, bps, BPS_DENOMINATOR, 'floor');
+    return { cost, spent: cost + fee, received: qty, fee, feeAsset: s.spec.quote };
+  }
+
+  /**
+   * What a spot order must reserve when accepted (see the model above): a sell its quantity, a
+   * limit buy qty × price (+ the largest fee, rounded up, when fees are paid in quote), a market
+   * buy exactly what the book walk `takes` will cost.
+   */
+  function spotReservation(s: MarketState, side: Side, qty: D.Fixed, price: D.Fixed | undefined, takes: readonly Level[]): D.Fixed {
+    if (side === 'sell') return qty;
+    if (price === undefined) return takes.reduce((sum, l) => sum + spotFillTerms(s, side, l.price, l.qty, config.feeTakerBps).spent, 0n);
+    const cost = D.mul(qty, price);
+    if (config.spotFeeAsset === 'received') return cost;
+    return cost + D.mulRatio(cost, D.max(config.feeTakerBps, config.feeMakerBps), BPS_DENOMINATOR, 'ceil');
+  }
+
+  /** Books one spot fill: both balances, the order's reservation and totals. No position. */
+  function applySpotFill(o: OrderState, price: D.Fixed, qty: D.Fixed, bps: D.Fixed, maker: boolean, nowMs: number): void {
+    const s = o.spec;
+    const t = spotFillTerms(s, o.side, price, qty, bps);
+    const out = spendAsset(s, o.side);
+    const into = o.side === 'buy' ? s.spec.base : s.spec.quote;
+    const left = (wallet.get(out) ?? 0n) - t.spent;
+    o.reserved -= t.spent;
+    if (left < 0n || o.reserved < 0n) {
+      throw new Error(`venuechaos bug: spot fill of order ${o.orderId} on venue ${opts.venueId} overdraws ${out} (wallet ${D.format(left)}, reservation ${D.format(o.reserved)} after it)`);
+    }
+    wallet.set(out, left);
+    wallet.set(into, (wallet.get(into) ?? 0n) + t.received);
+    touched.add(out).add(into);
+    o.filled += qty;
+    o.cumQuote += t.cost;
+    o.updatedMs = nowMs;
+    recordFill({
+      tradeId: String(++tradeIdLast),
+      orderId: o.orderId,
+      clientOrderId: o.clientOrderId,
+      symbol: s.spec.symbol,
+      side: o.side,
+      price: D.format(price),
+      qty: D.format(qty),
+      quoteQty: D.format(t.cost),
+      fee: D.format(t.fee),
+      feeAsset: t.feeAsset,
+      maker,
+      realizedPnl: '0',
+      timeMs: nowMs,
+    });
+  }
+
+  function recordFill(fill: Fill): void {
+    let list = fillsBySymbol.get(fill.symbol);
+    if (list === undefined) fillsBySymbol.set(fill.symbol, (list = []));
+    list.push(fill);
+    emit({ type: 'fill', fill });
+  }
+
   function takeFills(o: OrderState, levels: readonly Level[], nowMs: number): void {
-    for (const level of levels) applyFill(o, level.price, level.qty, fee(D.mul(level.qty, level.price), config.feeTakerBps), false, nowMs);
+    for (const level of levels) {
+      if (isSpot(o.spec)) applySpotFill(o, level.price, level.qty, config.feeTakerBps, false, nowMs);
+      else applyFill(o, level.price, level.qty, fee(D.mul(level.qty, level.price), config.feeTakerBps), false, nowMs);
+    }
   }
 
   function setStatus(o: OrderState, status: OrderStatus, nowMs: number): void {
@@ -314,18 +449,38 @@ export function createVenueEngine(opts: VenueEngineOptions): VenueEngine {
     o.status = status;
     o.updatedMs = nowMs;
     if (status === 'new' || status === 'partiallyFilled') openOrders.set(o.orderId, o);
-    else openOrders.delete(o.orderId);
+    else {
+      openOrders.delete(o.orderId);
+      if (o.reserved !== 0n) {
+        // Finished: what the fills did not use is free again.
+        o.reserved = 0n;
+        touched.add(spendAsset(o.spec, o.side));
+      }
+    }
     emit({ type: 'order', order: orderView(o) });
   }
 
-  function newOrder(fields: Omit<OrderState, 'orderId' | 'filled' | 'cumQuote' | 'status' | 'updatedMs'>): OrderState {
-    const o: OrderState = { ...fields, orderId: String(++orderIdLast), filled: 0n, cumQuote: 0n, status: 'new', updatedMs: fields.createdMs };
+  function newOrder(fields: Omit<OrderState, 'orderId' | 'filled' | 'cumQuote' | 'status' | 'updatedMs' | 'reserved'>, reserved: D.Fixed = 0n): OrderState {
+    const o: OrderState = { ...fields, orderId: String(++orderIdLast), filled: 0n, cumQuote: 0n, reserved, status: 'new', updatedMs: fields.createdMs };
     ordersById.set(o.orderId, o);
     // Latest order wins a lookup by client order id (ids may repeat once finished, see clientOrderIdScope).
     ordersByClientId.set(o.clientOrderId, o);
     openOrders.set(o.orderId, o);
+    if (reserved !== 0n) touched.add(spendAsset(o.spec, o.side));
     emit({ type: 'order', order: orderView(o) });
     return o;
+  }
+
+  /** Emits one `balance` event per asset spot activity touched in this operation, then forgets them. */
+  function flushBalances(nowMs: number): void {
+    if (touched.size === 0) return;
+    const assets = [...touched].sort();
+    touched.clear();
+    const rows = engine.balances(nowMs);
+    for (const asset of assets) {
+      const balance = rows.find((b) => b.asset === asset);
+      if (balance !== undefined) emit({ type: 'balance', balance });
+    }
   }
 
   function validate(req: PlaceOrderRequest): { ok: true; value: Validated } | Rejected {
@@ -334,6 +489,9 @@ export function createVenueEngine(opts: VenueEngineOptions): VenueEngine {
     const previous = ordersByClientId.get(req.clientOrderId);
     if (previous !== undefined && (clientOrderIdScope === 'all' || openOrders.has(previous.orderId))) {
       return reject('duplicateClientOrderId', `client order id "${req.clientOrderId}" is already used by ${clientOrderIdScope === 'all' ? 'an order' : 'an open order'} on venue ${opts.venueId}`);
+    }
+    if (isSpot(s) && req.reduceOnly === true) {
+      return reject('reduceOnlyNotSupported', `reduce-only is not supported on spot market ${s.spec.symbol}: there is no position to reduce`);
     }
     const qty = D.tryParse(req.qty);
     if (qty === undefined || qty <= 0n || !D.isMultiple(qty, s.qtyStep) || qty < s.qtyMin || qty > s.qtyMax) {
@@ -345,6 +503,13 @@ export function createVenueEngine(opts: VenueEngineOptions): VenueEngine {
       if (price === undefined || price <= 0n || !D.isMultiple(price, s.tick)) {
         return reject('invalidPrice', `limit price ${req.price ?? '(none)'} must be a positive multiple of ${s.spec.priceTick}`);
       }
+    }
+    const timeInForce: TimeInForce = req.type === 'market' ? 'IOC' : (req.timeInForce ?? 'GTC');
+    if (isSpot(s)) {
+      const notional = D.mul(qty, price ?? mid(s, req.nowMs));
+      if (notional < s.notionalMin) return reject('notionalTooSmall', `order notional ${D.format(notional)} is below the minimum ${s.spec.notionalMin}`);
+      // The balance check needs the book walk; placeOrder does it.
+      return { ok: true, value: { s, qty, price, reduceOnly: false, timeInForce } };
     }
     const reduceOnly = req.reduceOnly ?? false;
     const size = sizeOf(s.spec.symbol);
@@ -365,15 +530,16 @@ export function createVenueEngine(opts: VenueEngineOptions): VenueEngine {
         return reject('insufficientMargin', `initial margin ${D.format(needed)} ${s.spec.settle} needed, ${D.format(available)} available`);
       }
     }
-    const timeInForce: TimeInForce = req.type === 'market' ? 'IOC' : (req.timeInForce ?? 'GTC');
     return { ok: true, value: { s, qty, price, reduceOnly, timeInForce } };
   }
 
   function liquidate(settle: string, nowMs: number): void {
-    const victims = uniqueStates().filter((s) => s.spec.settle === settle && sizeOf(s.spec.symbol) !== 0n);
+    const victims = perpStates().filter((s) => s.spec.settle === settle && sizeOf(s.spec.symbol) !== 0n);
     for (const s of victims) {
       for (const o of [...openOrders.values()]) if (o.spec === s) setStatus(o, 'canceled', nowMs);
     }
+    // A spot order spending the liquidated asset would spend what the liquidation took.
+    for (const o of [...openOrders.values()]) if (isSpot(o.spec) && spendAsset(o.spec, o.side) === settle) setStatus(o, 'canceled', nowMs);
     for (const s of victims) {
       const p = positionOf(s.spec.symbol);
       const size = p.size;
@@ -411,6 +577,10 @@ export function createVenueEngine(opts: VenueEngineOptions): VenueEngine {
     return markets.map((m) => specs.get(m.symbol) as MarketState);
   }
 
+  function perpStates(): MarketState[] {
+    return uniqueStates().filter((s) => !isSpot(s));
+  }
+
   // ---- the contract -----------------------------------------------------------------------------
 
   const engine: VenueEngine = {
@@ -425,18 +595,32 @@ export function createVenueEngine(opts: VenueEngineOptions): VenueEngine {
       const { s, qty, price, reduceOnly, timeInForce } = checked.value;
       const takes = takeable(s, req.side, qty, price, req.nowMs);
       const takeQty = takes.reduce((sum, l) => sum + l.qty, 0n);
+      let reserved = 0n;
+      if (isSpot(s)) {
+        reserved = spotReservation(s, req.side, qty, price, takes);
+        const asset = spendAsset(s, req.side);
+        const free = spotFree(asset, req.nowMs);
+        if (reserved > free) {
+          return reject('insufficientBalance', `${req.side} ${req.qty} ${s.spec.symbol} needs ${D.format(reserved)} ${asset}, ${D.format(free)} ${asset} free`);
+        }
+      }
       if (timeInForce === 'GTX' && takeQty > 0n) {
         return reject('postOnlyWouldTake', `post-only ${req.side} at ${req.price ?? '?'} would take liquidity`);
       }
-      const o = newOrder({ clientOrderId: req.clientOrderId, spec: s, side: req.side, type: req.type, timeInForce, reduceOnly, price, qty, createdMs: req.nowMs });
+      const o = newOrder({ clientOrderId: req.clientOrderId, spec: s, side: req.side, type: req.type, timeInForce, reduceOnly, price, qty, createdMs: req.nowMs }, reserved);
       if (timeInForce === 'FOK' && takeQty < qty) {
         setStatus(o, 'expired', req.nowMs);
-        return { ok: true, value: orderView(o) };
+      } else {
+        takeFills(o, takes, req.nowMs);
+        if (isSpot(s) && o.price !== undefined && o.filled < o.qty) {
+          // Taking below a buy's limit saved funds: keep reserved only what the remainder may spend.
+          o.reserved = D.min(o.reserved, spotReservation(s, o.side, o.qty - o.filled, o.price, []));
+        }
+        if (o.filled === o.qty) setStatus(o, 'filled', req.nowMs);
+        else if (timeInForce === 'IOC' || timeInForce === 'FOK') setStatus(o, 'expired', req.nowMs);
+        else if (o.filled > 0n) setStatus(o, 'partiallyFilled', req.nowMs);
       }
-      takeFills(o, takes, req.nowMs);
-      if (o.filled === o.qty) setStatus(o, 'filled', req.nowMs);
-      else if (timeInForce === 'IOC' || timeInForce === 'FOK') setStatus(o, 'expired', req.nowMs);
-      else if (o.filled > 0n) setStatus(o, 'partiallyFilled', req.nowMs);
+      flushBalances(req.nowMs);
       return { ok: true, value: orderView(o) };
     },
 
@@ -445,6 +629,7 @@ export function createVenueEngine(opts: VenueEngineOptions): VenueEngine {
       if (o === undefined) return reject('orderNotFound', `no order ${ref.orderId ?? ref.clientOrderId ?? '(no id given)'} in ${ref.symbol}`);
       if (!openOrders.has(o.orderId)) return reject('orderNotCancelable', `order ${o.orderId} is ${o.status}`);
       setStatus(o, 'canceled', ref.nowMs);
+      flushBalances(ref.nowMs);
       return { ok: true, value: orderView(o) };
     },
 
@@ -471,11 +656,12 @@ export function createVenueEngine(opts: VenueEngineOptions): VenueEngine {
     },
 
     positions(nowMs: number): Position[] {
-      return uniqueStates().map((s) => positionView(s, positionsBySymbol.get(s.spec.symbol) ?? { size: 0n, entry: 0n, updatedMs: 0 }, nowMs));
+      return perpStates().map((s) => positionView(s, positionsBySymbol.get(s.spec.symbol) ?? { size: 0n, entry: 0n, updatedMs: 0 }, nowMs));
     },
 
     balances(nowMs: number): AssetBalance[] {
-      const assets = [...new Set([...wallet.keys(), ...markets.map((m) => m.settle)])].sort();
+      const used = markets.flatMap((m) => (m.kind === 'spot' ? [m.base, m.quote] : [m.settle]));
+      const assets = [...new Set([...wallet.keys(), ...used])].sort();
       return assets.map((asset) => {
         const a = account(asset, nowMs);
         return {
@@ -485,6 +671,7 @@ export function createVenueEngine(opts: VenueEngineOptions): VenueEngine {
           marginBalance: D.format(a.marginBalance),
           initialMargin: D.format(a.im),
           maintenanceMargin: D.format(a.mm),
+          locked: D.format(a.locked),
           available: D.format(a.available),
           updatedMs: nowMs,
         };
@@ -546,6 +733,16 @@ export function createVenueEngine(opts: VenueEngineOptions): VenueEngine {
         const m = mid(o.spec, nowMs);
         if (o.side === 'buy' ? m > o.price : m < o.price) continue;
         const remaining = o.qty - o.filled;
+        if (isSpot(o.spec)) {
+          const spent = spotFillTerms(o.spec, o.side, o.price, remaining, config.feeMakerBps).spent;
+          // Only an asset that also margins perps can lose what a spot order reserved (see the model).
+          if (spent > (wallet.get(spendAsset(o.spec, o.side)) ?? 0n)) setStatus(o, 'expired', nowMs);
+          else {
+            applySpotFill(o, o.price, remaining, config.feeMakerBps, true, nowMs);
+            setStatus(o, 'filled', nowMs);
+          }
+          continue;
+        }
         if (o.reduceOnly && !reduces(sizeOf(o.spec.spec.symbol), o.side, remaining)) {
           setStatus(o, 'expired', nowMs);
           continue;
@@ -553,12 +750,12 @@ export function createVenueEngine(opts: VenueEngineOptions): VenueEngine {
         applyFill(o, o.price, remaining, fee(D.mul(remaining, o.price), config.feeMakerBps), true, nowMs);
         setStatus(o, 'filled', nowMs);
       }
-      const settles = [...new Set(markets.map((m) => m.settle))];
-      for (const settle of settles) {
+      for (const settle of marginAssets) {
         const a = account(settle, nowMs);
-        const exposed = markets.some((m) => m.settle === settle && sizeOf(m.symbol) !== 0n);
+        const exposed = markets.some((m) => m.kind === 'linearPerp' && m.settle === settle && sizeOf(m.symbol) !== 0n);
         if (exposed && a.marginBalance < a.mm) liquidate(settle, nowMs);
       }
+      flushBalances(nowMs);
     },
 
     onEvent(listener: (event: VenueEvent) => void): () => void {
@@ -606,6 +803,8 @@ interface OrderState {
   qty: D.Fixed;
   filled: D.Fixed;
   cumQuote: D.Fixed;
+  /** Spot: what is still reserved in the spent asset (0 once finished). Perp: always 0. */
+  reserved: D.Fixed;
   status: OrderStatus;
   createdMs: number;
   updatedMs: number;
@@ -636,6 +835,20 @@ function reduces(size: D.Fixed, side: Side, qty: D.Fixed): boolean {
   return opposite && qty <= D.abs(size);
 }
 
+function isSpot(s: MarketState): boolean {
+  return s.spec.kind === 'spot';
+}
+
+/** The asset a spot order pays with: quote to buy, base to sell. */
+function spendAsset(s: MarketState, side: Side): string {
+  return side === 'buy' ? s.spec.quote : s.spec.base;
+}
+
+/** Fractional digits of a positive Fixed ("0.001" → 3). */
+function fractionDigits(x: D.Fixed): number {
+  return D.format(x).split('.')[1]?.length ?? 0;
+}
+
 function marketState(m: MarketSpec): MarketState {
   const state = {
     spec: m,
@@ -646,6 +859,13 @@ function marketState(m: MarketSpec): MarketState {
     notionalMin: D.parse(m.notionalMin),
   };
   if (state.tick <= 0n || state.qtyStep <= 0n) throw new Error(`venuechaos bug: market ${m.symbol} has a non-positive tick or step`);
+  if (m.kind === 'spot') {
+    if (m.settle !== m.quote) throw new Error(`venuechaos bug: spot market ${m.symbol} must settle in its quote ${m.quote}, not ${m.settle}`);
+    // Spot fills move balances by qty × price; it must be exact or value would appear or vanish.
+    if (fractionDigits(state.qtyStep) + fractionDigits(state.tick) > D.DIGITS) {
+      throw new Error(`venuechaos bug: spot market ${m.symbol}: qty step ${m.qtyStep} × price tick ${m.priceTick} needs more than ${D.DIGITS} decimal places`);
+    }
+  }
   return state;
 }
 
@@ -663,5 +883,6 @@ function engineConfig(opts: VenueEngineOptions) {
     levelStepBps: D.fromNumber(opts.book?.levelStepBps ?? 1),
     bookLevels: Math.max(0, Math.floor(opts.book?.levels ?? 20)),
     levelQty: D.parse(opts.book?.levelQty ?? '2'),
+    spotFeeAsset: opts.spotFeeAsset ?? 'received',
   };
 }

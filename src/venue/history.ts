@@ -20,12 +20,23 @@ interface Stamped<T> {
 /**
  * Records every ground-truth change of an engine (its events) so that reads can be answered as of
  * an earlier time. Subscribe before the venue trades: what happened before is the starting state.
+ *
+ * Balances are snapshotted whole at each change: on a `position` event (perp fills) and on a
+ * `balance` event (spot fills, and spot orders reserving or releasing funds), so a lagging read
+ * sees spot holdings and their `locked` part as they were. Several changes at one instant keep
+ * one snapshot, the last.
  */
 export function createAccountHistory(engine: VenueEngine, startMs: number): AccountHistory {
   const orders = new Map<string, Array<Stamped<Order>>>();
   const positions = new Map<string, Array<Stamped<Position>>>();
   const balances: Array<Stamped<AssetBalance[]>> = [{ tMs: -Infinity, value: engine.balances(startMs) }];
   for (const p of engine.positions(startMs)) positions.set(p.symbol, [{ tMs: -Infinity, value: p }]);
+  const snapshotBalances = (tMs: number): void => {
+    const value = engine.balances(tMs);
+    const last = balances[balances.length - 1];
+    if (last !== undefined && last.tMs === tMs) last.value = value;
+    else balances.push({ tMs, value });
+  };
 
   engine.onEvent((event) => {
     switch (event.type) {
@@ -39,9 +50,12 @@ export function createAccountHistory(engine: VenueEngine, startMs: number): Acco
         const list = positions.get(event.position.symbol) ?? [];
         list.push({ tMs: event.position.updatedMs, value: event.position });
         positions.set(event.position.symbol, list);
-        balances.push({ tMs: event.position.updatedMs, value: engine.balances(event.position.updatedMs) });
+        snapshotBalances(event.position.updatedMs);
         return;
       }
+      case 'balance':
+        snapshotBalances(event.balance.updatedMs);
+        return;
       default:
         return;
     }

@@ -8,6 +8,9 @@
  * - Time is passed in (`nowMs`, virtual epoch ms); the engine never reads a clock.
  * - Signed sizes: positive = long, negative = short.
  * - Pure: no I/O, no msw, no node:* imports.
+ * - Two kinds of market: linear perpetuals (positions, margin) and spot (balances only). A spot
+ *   trade moves **balances**, never a position: a desk's coins are its `balances`, and a spot
+ *   market never appears in `positions()`.
  */
 
 export type Side = 'buy' | 'sell';
@@ -15,16 +18,34 @@ export type OrderType = 'market' | 'limit';
 export type TimeInForce = 'GTC' | 'IOC' | 'FOK' | 'GTX';
 export type OrderStatus = 'new' | 'partiallyFilled' | 'filled' | 'canceled' | 'rejected' | 'expired';
 
-/** A tradable instrument on a venue (linear USDT-margined perpetual at this stage). */
+/**
+ * What a market is:
+ * - `linearPerp`: a linear perpetual margined and settled in `settle` (USDT); trades open and
+ *   close positions, PnL and fees go to the settle asset's wallet.
+ * - `spot`: an exchange of `base` for `quote`; trades move both balances, there is no position,
+ *   no leverage and no margin.
+ */
+export type MarketKind = 'linearPerp' | 'spot';
+
+/** A tradable instrument on a venue: a linear perpetual or a spot pair (see {@link MarketKind}). */
 export interface MarketSpec {
-  /** Unified symbol, e.g. "BTC/USDT:USDT". */
+  /** Unified symbol, e.g. "BTC/USDT:USDT" (perp) or "BTC/USDT" (spot). */
   symbol: string;
-  /** Exchange-native id, e.g. "BTCUSDT". */
+  /**
+   * Exchange-native id, e.g. "BTCUSDT". A perp and a spot market may share an id (Binance lists
+   * both as "BTCUSDT" on different hosts); in one engine the perp keeps the id and the spot market
+   * is reached by its unified symbol.
+   */
   id: string;
   base: string;
   quote: string;
+  /**
+   * The asset PnL, fees and margin are booked in. For `spot` it must equal `quote` (the engine
+   * refuses anything else): it stays a required string so every reader of `settle` keeps working,
+   * and a spot market never margins anything in it.
+   */
   settle: string;
-  kind: 'linearPerp';
+  kind: MarketKind;
   /** Quantity step, e.g. "0.001". Also the minimum quantity unless `qtyMin` says otherwise. */
   qtyStep: string;
   qtyMin: string;
@@ -38,13 +59,27 @@ export interface MarketSpec {
 export interface VenueEngineOptions {
   venueId: string;
   markets: MarketSpec[];
-  /** Starting wallet balances by asset, decimal strings, e.g. { USDT: "250000" }. */
+  /**
+   * Starting wallet balances by asset, decimal strings, e.g. { USDT: "250000" }. Coins held for
+   * spot trading are balances too: { BTC: "2", USDT: "10000" }.
+   */
   balances: Record<string, string>;
-  /** Starting positions (signed base size) at the starting mid price. */
+  /** Starting positions (signed base size) at the starting mid price. Perpetuals only. */
   positions?: Array<{ symbol: string; size: string }>;
-  /** Fees in basis points of notional. Defaults: taker 4, maker 2 (Binance USDⓈ-M VIP0). */
+  /**
+   * Fees in basis points of notional, for every market of the venue. Defaults: taker 4, maker 2
+   * (Binance USDⓈ-M VIP0). A spot venue passes its spot schedule (Binance spot VIP0 10 / 10,
+   * Kraken Pro's first tier 40 / 25).
+   */
   feeTakerBps?: number;
   feeMakerBps?: number;
+  /**
+   * Which asset a spot fill's fee is charged in (a sell always pays in quote: it is both):
+   * - `'received'` (default, Binance spot): the asset the fill brings in — a buy pays in base
+   *   (buying 1 BTC credits 1 BTC − fee), a sell in quote (proceeds − fee).
+   * - `'quote'` (Kraken's default): always the quote asset — a buy costs price × qty + fee.
+   */
+  spotFeeAsset?: 'received' | 'quote';
   /** Leverage used for initial margin (initialMargin = notional / leverage). Default 10. */
   leverage?: number;
   /** Maintenance margin rate. Default 0.004 (0.4%). */
@@ -95,9 +130,10 @@ export interface Fill {
   qty: string;
   quoteQty: string;
   fee: string;
+  /** Perp: the settle asset. Spot: the quote asset, or base for a buy under `spotFeeAsset: 'received'`. */
   feeAsset: string;
   maker: boolean;
-  /** Realized PnL of this fill (closing part), in quote. */
+  /** Realized PnL of this fill (closing part), in quote. Always "0" on spot. */
   realizedPnl: string;
   timeMs: number;
 }
@@ -117,17 +153,32 @@ export interface Position {
   updatedMs: number;
 }
 
+/**
+ * One asset of the account. The same row serves a perp margin asset (USDT on a USDⓈ-M venue) and
+ * a spot asset (BTC, USD on a spot venue); an asset can be both when one engine lists perps and
+ * spot markets quoted in it (a unified account).
+ *
+ * For an asset no perp settles in, `unrealizedPnl`, `initialMargin` and `maintenanceMargin` are
+ * "0", so `marginBalance` = `wallet` and `available` = `wallet` − `locked` (never negative).
+ */
 export interface AssetBalance {
   asset: string;
-  /** Deposits + realized PnL − fees. */
+  /** Total held: deposits + realized PnL − fees ± spot trades. */
   wallet: string;
   unrealizedPnl: string;
   /** wallet + unrealizedPnl */
   marginBalance: string;
-  /** Initial margin of positions + open orders. */
+  /** Initial margin of perp positions + open perp orders. */
   initialMargin: string;
   maintenanceMargin: string;
-  /** marginBalance − initialMargin, floored at 0. */
+  /**
+   * In use, not free to spend: `initialMargin` (perps) + what open spot orders reserve in this
+   * asset (a buy reserves quote, a sell base; see the engine). For a spot-only asset this is the
+   * spot reservation alone and never exceeds `wallet`; for a margin asset it can, since margin is
+   * backed by `marginBalance`, not by `wallet`.
+   */
+  locked: string;
+  /** marginBalance − locked, floored at 0 (with no spot orders: marginBalance − initialMargin, as before). */
   available: string;
   updatedMs: number;
 }
@@ -166,7 +217,11 @@ export type VenueRejection =
   | 'reduceOnlyRejected'
   | 'postOnlyWouldTake'
   | 'orderNotFound'
-  | 'orderNotCancelable';
+  | 'orderNotCancelable'
+  /** Spot: the free balance of the asset the order spends (quote to buy, base to sell) does not cover it. */
+  | 'insufficientBalance'
+  /** Spot: reduce-only was asked on a market that has no position to reduce. */
+  | 'reduceOnlyNotSupported';
 
 export type VenueResult<T> = { ok: true; value: T } | { ok: false; reason: VenueRejection; message: string };
 
@@ -188,11 +243,19 @@ export interface OrderRef {
   clientOrderId?: string;
 }
 
-/** What changed inside the engine; the simulator records these in the trace as ground truth. */
+/**
+ * What changed inside the engine; the simulator records these in the trace as ground truth.
+ *
+ * `balance` is emitted for spot activity only (a spot fill, or a spot order reserving or
+ * releasing funds), once per asset touched, after the operation's order and fill events. Perp
+ * balance changes are still told by `position` events (their sequence is unchanged), so a reader
+ * of the past takes a balance snapshot on either.
+ */
 export type VenueEvent =
   | { type: 'order'; order: Order }
   | { type: 'fill'; fill: Fill }
   | { type: 'position'; position: Position }
+  | { type: 'balance'; balance: AssetBalance }
   | { type: 'liquidation'; symbol: string; size: string; price: string; timeMs: number };
 
 export interface VenueEngine {
@@ -205,7 +268,9 @@ export interface VenueEngine {
   openOrders(symbol?: string): Order[];
   /** Fills for a symbol, oldest first. */
   trades(symbol: string, opts?: { sinceMs?: number; limit?: number; orderId?: string }): Fill[];
+  /** Perp positions, one row per perp market (flat ones included); spot markets never appear. */
   positions(nowMs: number): Position[];
+  /** Every asset held or used by a market, sorted by asset. */
   balances(nowMs: number): AssetBalance[];
   book(symbol: string, nowMs: number, depth: number): BookSnapshot;
   ticker(symbol: string, nowMs: number): Ticker;

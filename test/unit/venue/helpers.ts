@@ -1,4 +1,4 @@
-import { DEFAULT_MARKETS } from '../../../src/market/markets.ts';
+import { DEFAULT_MARKETS, DEFAULT_SPOT_MARKETS } from '../../../src/market/markets.ts';
 import { createVenueEngine } from '../../../src/venue/engine.ts';
 import type { MarketSpec, Order, PlaceOrderRequest, VenueEngine, VenueEngineOptions, VenueEvent } from '../../../src/venue/types.ts';
 
@@ -68,4 +68,61 @@ export function btcWithNotionalMin(notionalMin: string): MarketSpec {
   const btc = DEFAULT_MARKETS.find((m) => m.symbol === BTC);
   if (btc === undefined) throw new Error('no BTC market');
   return { ...btc, notionalMin };
+}
+
+export const BTC_SPOT = 'BTC/USDT';
+export const ETH_SPOT = 'ETH/USDT';
+export const BTC_USD = 'BTC/USD';
+
+/** A spot (or mixed) engine whose mid per symbol is whatever the test sets, recording every event. */
+export interface SpotTestVenue {
+  engine: VenueEngine;
+  events: VenueEvent[];
+  setMid(symbol: string, price: number): void;
+  /** Places an order (market, on BTC/USDT, unless told) and fails the test with the rejection if it is refused. */
+  place(req: Partial<PlaceOrderRequest> & Pick<PlaceOrderRequest, 'side' | 'qty'>): Order;
+  /** The balance row of an asset (fails the test when the engine does not list it). */
+  balance(asset: string): ReturnType<VenueEngine['balances']>[number];
+  now: number;
+}
+
+/**
+ * Spot markets by default (DEFAULT_SPOT_MARKETS), starting mids BTC 60000 and ETH 3000 for every
+ * symbol of that base (perp and spot alike), balances { BTC: "2", USDT: "100000" } unless told.
+ */
+export function spotVenue(opts: Partial<Omit<VenueEngineOptions, 'midPrice'>> = {}): SpotTestVenue {
+  const markets = opts.markets ?? [...DEFAULT_SPOT_MARKETS];
+  const mids = new Map<string, number>(markets.map((m) => [m.symbol, m.base === 'BTC' ? 60000 : 3000]));
+  const engine = createVenueEngine({
+    ...opts,
+    venueId: opts.venueId ?? 'spot',
+    markets,
+    balances: opts.balances ?? { BTC: '2', USDT: '100000' },
+    midPrice: (symbol) => {
+      const m = mids.get(symbol);
+      if (m === undefined) throw new Error(`no mid for ${symbol}`);
+      return m;
+    },
+  });
+  const events: VenueEvent[] = [];
+  engine.onEvent((e) => events.push(e));
+  const venue: SpotTestVenue = {
+    engine,
+    events,
+    now: 1000,
+    setMid(symbol, price) {
+      mids.set(symbol, price);
+    },
+    place(req) {
+      const r = engine.placeOrder({ symbol: BTC_SPOT, type: 'market', clientOrderId: `s${++clientIds}`, nowMs: venue.now, ...req });
+      if (!r.ok) throw new Error(`rejected: ${r.reason}: ${r.message}`);
+      return r.value;
+    },
+    balance(asset) {
+      const b = engine.balances(venue.now).find((x) => x.asset === asset);
+      if (b === undefined) throw new Error(`no ${asset} balance`);
+      return b;
+    },
+  };
+  return venue;
 }
