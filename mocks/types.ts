@@ -103,6 +103,13 @@ export interface RateLimitModel {
   banLadderSec: readonly number[];
   /** Requests sent inside a pending `Retry-After` the venue tolerates before it bans ("repeatedly"). */
   ignoredMax: number;
+  /**
+   * Whether a refusal tells the client how long to wait (Binance `Retry-After`, Bybit
+   * `X-Bapi-Limit-Reset-Timestamp`). OKX says nothing, so there is no wait a client could be held
+   * to: the trace then records no `retryAfterSec` for its 429s and the retryAfter invariant has
+   * nothing to check (bans always have their documented length).
+   */
+  announcesWait: boolean;
 }
 
 /** Usage by limit-rule id as the venue counts it now (the request itself included), for headers. */

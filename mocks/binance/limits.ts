@@ -27,6 +27,7 @@ export const BINANCE_USDM_LIMITS: RateLimitModel = {
   rules: BINANCE_USDM_RULES,
   banLadderSec: doublingLadder(BAN_MIN_SEC, BAN_MAX_SEC),
   ignoredMax: 2,
+  announcesWait: true,
 };
 
 /** How `exchangeInfo.rateLimits` spells a rule. */

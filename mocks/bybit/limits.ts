@@ -36,6 +36,7 @@ export const BAN_SEC = 600;
 export const BYBIT_LIMITS: RateLimitModel = {
   rules: BYBIT_RULES,
   banLadderSec: [BAN_SEC],
+  announcesWait: true,
   // Bybit bans on volume (the IP rule), never for "ignoring" a 10006. Requests the venue refuses
   // are not metered by the fault layer, so a client that keeps sending inside a refusal window is
   // banned once it has sent as many refused requests as the IP budget: an approximation of the

@@ -39,5 +39,6 @@ export const OKX_LIMITS: RateLimitModel = {
   // OKX documents no IP ban: a client that keeps going keeps getting 50011. Only a scenario that
   // fixes `banSec` bans (rendered as continued 50011s, see index.ts `renderBanned`).
   banLadderSec: [],
+  announcesWait: false,
   ignoredMax: 2,
 };

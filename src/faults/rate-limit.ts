@@ -102,4 +102,4 @@ export function decideBreach(breach: LimitBreach, state: RateLimitState, nowMs: 
 }
 
 /** A venue with no published limits (unit tests of the fault layer alone). */
-export const NO_LIMITS: RateLimitModel = Object.freeze({ rules: [], banLadderSec: [], ignoredMax: 2 });
+export const NO_LIMITS: RateLimitModel = Object.freeze({ rules: [], banLadderSec: [], ignoredMax: 2, announcesWait: true });

@@ -223,7 +223,7 @@ export function createTransport(opts: TransportOptions): Transport {
     finish(outcomeOf(response.status, decision), {
       status: response.status,
       // What the venue told the client to wait: its Retry-After (Binance), or the reset it announced in its own way (Bybit's X-Bapi-Limit-Reset-Timestamp).
-      ...(decision.action === 'rateLimited' || decision.action === 'banned' ? { retryAfterSec: decision.retryAfterSec } : {}),
+      ...(decision.action === 'banned' || (decision.action === 'rateLimited' && venue.dialect.limits.announcesWait) ? { retryAfterSec: decision.retryAfterSec } : {}),
       ...(decision.action !== 'pass' ? { faultId: decision.fault?.id ?? (decision.action === 'banned' ? 'ban' : 'limit') } : {}),
     });
     return new Response(text, { status: response.status, statusText: response.statusText, headers });

@@ -47,9 +47,24 @@ export function classifyError(error: unknown): ErrorMeaning {
   if (has('OnMaintenance')) return 'maintenance';
   if (has('InvalidNonce')) return 'clockSkew';
   if (has('RequestTimeout') || has('NetworkError') || has('OperationFailed')) return 'unknownOutcome';
-  if (has('ExchangeError')) return 'rejected';
+  if (has('ExchangeError')) {
+    // Plain ExchangeErrors that are not refusals (reference §7): the venue's own words decide.
+    if (UNKNOWN_OUTCOME_WORDS.some((re) => re.test(message))) return 'unknownOutcome';
+    if (RATE_LIMIT_WORDS.some((re) => re.test(message))) return 'rateLimited';
+    return 'rejected';
+  }
   return 'unknownOutcome';
 }
+
+/**
+ * "The order may or may not have executed", raised by ccxt as plain ExchangeError: OKX 51149
+ * (order timed out, outcome unknown), Bybit retCode 10000 "Server Timeout". Treating them as a
+ * refusal hedges the same quantity twice.
+ */
+const UNKNOWN_OUTCOME_WORDS: readonly RegExp[] = [/"sCode"\s*:\s*"51149"/, /"code"\s*:\s*"51149"/, /"retCode"\s*:\s*10000\b/];
+
+/** Rate limits ccxt raises as plain ExchangeError: OKX 50061 (sub-account order rate), Bybit retCode 10429 / 429. */
+const RATE_LIMIT_WORDS: readonly RegExp[] = [/"code"\s*:\s*"50061"/, /"retCode"\s*:\s*(?:10429|429)\b/];
 
 /**
  * How long the venue asked us to wait, from the last response ccxt saw on this client (ccxt itself

@@ -56,6 +56,9 @@ interface VenueState {
   busy: boolean;
   /** Set after a definite rejection (e.g. margin), or orders lost in transit: skip this venue for hedges until then. */
   avoidUntilMs: number;
+  /** 429s in a row that named no wait (the backoff grows with them), and when the last came. */
+  silentLimits: number;
+  silentLimitAtMs: number;
   /** Orders in a row that never reached the venue although it answered the lookup (a partial outage of its order path). */
   ordersLost: number;
   /** Requests to one venue go one at a time (see `request`). */
@@ -76,6 +79,9 @@ const DISCREPANCY_READS_TO_ADOPT = 3;
 /** How long to keep hedges off a venue whose order path lost an order, doubling per loss in a row, capped. */
 const ORDER_PATH_BACKOFF_MS = 30_000;
 const ORDER_PATH_BACKOFF_MAX_MS = 300_000;
+
+/** Longest wait after a 429 that named none (OKX): the backoff doubles from 2 s up to this. */
+const SILENT_LIMIT_BACKOFF_MAX_SEC = 16;
 
 /** A request not sent because the venue's Retry-After had not passed when its turn came. */
 class QuietError extends Error {
@@ -119,7 +125,9 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
     try {
       await previous;
       if (v.state === 'rateLimited' && ctx.clock.now() < v.untilMs) throw new QuietError(v.venue.id, v.untilMs);
-      return await fn(v.venue.exchange);
+      const answer = await fn(v.venue.exchange);
+      v.silentLimits = 0;
+      return answer;
     } catch (error) {
       // A 429/418 must close the venue before the next queued request gets its turn.
       const meaning = meaningOf(error);
@@ -159,8 +167,16 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
         return;
       case 'rateLimited':
       case 'banned': {
-        // A venue that says nothing: a minute for a 429, ten for a ban (Bybit's 403 IP ban: "wait at least 10 minutes").
-        const retryAfterSec = retryAfterSecFrom(v.venue.exchange, now) ?? (meaning === 'banned' ? 600 : 60);
+        // A venue that says nothing: ten minutes for a ban (Bybit's 403 IP ban: "wait at least 10
+        // minutes"); for a 429 (OKX sends no Retry-After; its budgets reset every 2 s) back off
+        // 2 s, 4, 8, 16 while the refusals continue — one gentle probe, not a silence that
+        // outlasts the storm. (`request` and the caller both apply one refusal: count it once.)
+        const announced = retryAfterSecFrom(v.venue.exchange, now);
+        if (announced === undefined && meaning === 'rateLimited' && v.silentLimitAtMs !== now) {
+          v.silentLimits += 1;
+          v.silentLimitAtMs = now;
+        }
+        const retryAfterSec = announced ?? (meaning === 'banned' ? 600 : Math.min(2 ** v.silentLimits, SILENT_LIMIT_BACKOFF_MAX_SEC));
         // One extra second: Retry-After is rounded to whole seconds by the venue.
         const untilMs = now + retryAfterSec * 1000 + 1000;
         if (v.state === 'rateLimited' && v.untilMs >= untilMs) return; // already applied by `request`
@@ -429,7 +445,7 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
     const contracts = Number(target.venue.exchange.amountToPrecision(ctx.symbol, Math.abs(net) / contractSize));
     if (contracts < minQty) return;
     const amount = round8(contracts * contractSize);
-    const clientOrderId = `vc-${target.venue.id}-${++orderSeq}`;
+    const clientOrderId = clientOrderIdFor(target.venue.id, ++orderSeq);
     log(`hedging net ${net} ${market?.base ?? ''}: ${side} ${amount} on ${target.venue.id}${target !== venues[0] ? ` (primary ${venues[0]?.venue.id} is ${venues[0]?.state})` : ''}`, {
       venue: target.venue.id,
       clientOrderId,
@@ -484,6 +500,8 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
           busy: false,
           avoidUntilMs: 0,
           ordersLost: 0,
+          silentLimits: 0,
+          silentLimitAtMs: -1,
           lock: Promise.resolve(),
           ownFillSeq: 0,
           discrepancy: undefined,
@@ -526,4 +544,12 @@ function lookupParams(exchangeId: string, by: { clientOrderId?: string }): Recor
   if (exchangeId.startsWith('binance')) return id === undefined ? {} : { origClientOrderId: id };
   if (exchangeId === 'bybit') return id === undefined ? { acknowledged: true } : { orderLinkId: id, acknowledged: true };
   return id === undefined ? {} : { clientOrderId: id };
+}
+
+/**
+ * A client order id every venue accepts: OKX allows only letters and digits (up to 32), Binance
+ * and Bybit also take "-" and "_"; so letters and digits only, e.g. "vcbackupa17".
+ */
+export function clientOrderIdFor(venueId: string, seq: number): string {
+  return `vc${venueId.replace(/[^A-Za-z0-9]/g, '')}${seq}`.slice(0, 32);
 }

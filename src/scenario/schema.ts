@@ -14,6 +14,7 @@ import { DURATION_FORMAT, parseDuration } from './duration.ts';
 export const DIALECT_SYMBOLS = {
   binanceusdm: ['BTC/USDT:USDT', 'ETH/USDT:USDT'],
   bybit: ['BTC/USDT:USDT', 'ETH/USDT:USDT'],
+  okx: ['BTC/USDT:USDT', 'ETH/USDT:USDT'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type Dialect = keyof typeof DIALECT_SYMBOLS;

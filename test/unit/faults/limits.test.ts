@@ -13,6 +13,7 @@ const model: RateLimitModel = {
   ],
   banLadderSec: [120, 240],
   ignoredMax: 2,
+  announcesWait: true,
 };
 
 function spend(meter: UsageMeter, endpoint: EndpointInfo, nowMs: number): string | undefined {
