@@ -2,7 +2,8 @@ import { absUnits, fromUnits, toUnits } from './units.ts';
 import { result, type Invariant, type InvariantInput, type Violation } from './types.ts';
 
 /**
- * Exposure within limits, on ground truth: |inventory + Σ venue positions| ≤ netBaseMax, except
+ * Exposure within limits, on ground truth: |inventory + Σ venue positions + Σ base coins held on
+ * venues| ≤ netBaseMax, except
  * for at most `hedgeWithinSec` of *hedgeable* time per breach. Time counts toward the allowance
  * only while at least one venue is free of scenario faults (outage, rate limit, maintenance), so a
  * breach while every venue is down is not the policy's fault; a ban the policy earned itself does
@@ -29,10 +30,16 @@ export const exposureInvariant: Invariant = {
     };
     let inventory = 0n;
     const positions = new Map<string, bigint>();
+    // Coins of the run's base asset held on venues (spot holdings, coin collateral) are exposure too.
+    const holdings = new Map<string, bigint>();
     for (const event of input.trace) {
       if (event.type === 'inventory') {
         const value = toUnits(String(event['inventoryBase']));
         at(event.tMs, () => (inventory = value));
+      } else if (event.type === 'venue.balance' && input.baseAsset !== undefined && event['asset'] === input.baseAsset) {
+        const venue = String(event.venue);
+        const wallet = toUnits(String(event['wallet']));
+        at(event.tMs, () => holdings.set(venue, wallet));
       } else if (event.type === 'venue.position') {
         const venue = String(event.venue);
         const size = toUnits(String(event['size']));
@@ -59,6 +66,7 @@ export const exposureInvariant: Invariant = {
       if (next <= t) continue;
       let net = inventory;
       for (const size of positions.values()) net += size;
+      for (const coins of holdings.values()) net += coins;
       if (absUnits(net) <= limit) {
         breachHedgeableMs = 0;
         breachTotalMs = 0;

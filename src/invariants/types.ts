@@ -27,6 +27,8 @@ export interface InvariantInput {
   durationMs: number;
   venues: readonly string[];
   limits: { netBaseMax: number; hedgeWithinSec: number; unhedgedSecMax?: number | undefined };
+  /** The run's base coin (e.g. "BTC"): its balances on venues count in exposure. */
+  baseAsset?: string;
 }
 
 export interface Invariant {

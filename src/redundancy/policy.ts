@@ -24,6 +24,10 @@ export interface PolicyVenue {
   dialect: string;
   /** A real ccxt client wired to this venue's mock. */
   exchange: ExchangeClient;
+  /** The unified symbol to hedge with on this venue (usually the context's `symbol`; e.g. "BTC/USD" on a spot venue). */
+  symbol: string;
+  /** `spot`: the venue holds coins, and the desk's position there is its base-asset balance (sell coins to cut exposure). */
+  kind: 'linearPerp' | 'spot';
 }
 
 export interface PolicyLimits {
@@ -40,7 +44,7 @@ export interface PolicyClock {
 }
 
 export interface PolicyContext {
-  /** The unified symbol to hedge with, e.g. "BTC/USDT:USDT". */
+  /** The run's market, e.g. "BTC/USDT:USDT"; its base coin is what exposure counts. Each venue may trade its own instrument of it (`PolicyVenue.symbol`). */
   symbol: string;
   /** In the scenario's order (the first is the primary). */
   venues: readonly PolicyVenue[];

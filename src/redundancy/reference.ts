@@ -230,15 +230,25 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
 
   /** Base units per ccxt amount unit on this venue's market (1 unless the venue trades contracts). */
   function contractSizeOf(v: VenueState): number {
-    const size = Number(v.venue.exchange.market?.(ctx.symbol)?.contractSize ?? 1);
+    const size = Number(v.venue.exchange.market?.(v.venue.symbol)?.contractSize ?? 1);
     return Number.isFinite(size) && size > 0 ? size : 1;
+  }
+
+  /** The venue's word on our exposure there: a derivatives position, or on a spot venue the coins held. */
+  async function readExposure(v: VenueState): Promise<number> {
+    if (v.venue.kind === 'spot') {
+      const balance = await request<any>(v, (ex) => ex.fetchBalance());
+      const base = v.venue.symbol.split('/')[0] ?? '';
+      return round8(Number(balance?.total?.[base] ?? 0));
+    }
+    const positions: any[] = await request<any>(v, (ex) => ex.fetchPositions([v.venue.symbol]));
+    const p = positions.find((x) => x.symbol === v.venue.symbol);
+    return round8(p === undefined ? 0 : (p.side === 'short' ? -1 : 1) * Number(p.contracts ?? 0) * Number(p.contractSize ?? 1));
   }
 
   async function reconcilePositions(v: VenueState): Promise<void> {
     try {
-      const positions: any[] = await request<any>(v, (ex) => ex.fetchPositions([ctx.symbol]));
-      const p = positions.find((x) => x.symbol === ctx.symbol);
-      const signed = round8(p === undefined ? 0 : (p.side === 'short' ? -1 : 1) * Number(p.contracts ?? 0) * Number(p.contractSize ?? 1));
+      const signed = await readExposure(v);
       if (signed === round8(v.positionBase)) {
         v.discrepancy = undefined;
       } else if (v.ownFillSeq === 0) {
@@ -347,12 +357,12 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
    * endpoint only sees recent orders), OKX and others the unified `clientOrderId`.
    */
   function fetchByClientOrderId(v: VenueState, clientOrderId: string): Promise<any> {
-    return request<any>(v, (ex) => ex.fetchOrder(undefined, ctx.symbol, lookupParams(ex.id, { clientOrderId })));
+    return request<any>(v, (ex) => ex.fetchOrder(undefined, v.venue.symbol, lookupParams(ex.id, { clientOrderId })));
   }
 
   /** An order looked up by the venue's order id. */
   function fetchById(v: VenueState, orderId: string): Promise<any> {
-    return request<any>(v, (ex) => ex.fetchOrder(orderId, ctx.symbol, lookupParams(v.venue.exchange.id, {})));
+    return request<any>(v, (ex) => ex.fetchOrder(orderId, v.venue.symbol, lookupParams(v.venue.exchange.id, {})));
   }
 
   /**
@@ -436,13 +446,14 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
     const net = round8(ctx.inventoryBase() + believed);
     const target = venues.find((v) => usable(v, now));
     if (target === undefined) return;
-    const market = target.venue.exchange.market(ctx.symbol);
+    const symbol = target.venue.symbol;
+    const market = target.venue.exchange.market(symbol);
     // ccxt amounts are in contracts (OKX: 0.01 BTC each; Binance, Bybit: 1 base unit); positions here are in base.
     const contractSize = contractSizeOf(target);
     const minQty = Number(market?.limits?.amount?.min ?? 0.001);
     if (Math.abs(net) < minQty * contractSize) return;
     const side = net > 0 ? 'sell' : 'buy';
-    const contracts = Number(target.venue.exchange.amountToPrecision(ctx.symbol, Math.abs(net) / contractSize));
+    const contracts = Number(target.venue.exchange.amountToPrecision(symbol, Math.abs(net) / contractSize));
     if (contracts < minQty) return;
     const amount = round8(contracts * contractSize);
     const clientOrderId = clientOrderIdFor(target.venue.id, ++orderSeq);
@@ -454,7 +465,7 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
     });
     const signed = side === 'buy' ? amount : -amount;
     try {
-      let order = await request<any>(target, (ex) => ex.createOrder(ctx.symbol, 'market', side, contracts, undefined, { clientOrderId }));
+      let order = await request<any>(target, (ex) => ex.createOrder(symbol, 'market', side, contracts, undefined, { clientOrderId }));
       if (order.filled === undefined) order = await fillOfAcknowledged(target, order, clientOrderId, contracts);
       const filled = round8(Number(order.filled ?? 0) * contractSize);
       target.ordersLost = 0;

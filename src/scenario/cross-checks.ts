@@ -34,7 +34,29 @@ export function crossCheck(s: Scenario, file: string, locate: Locate): ScenarioE
   });
 
   const unsupported = new Set<string>();
+  const baseOf = (symbol: string): string => symbol.split('/')[0] ?? symbol;
+  s.venues.forEach((v, i) => {
+    if (v.symbol === undefined) return;
+    const symbols: readonly string[] = DIALECT_SYMBOLS[v.dialect];
+    if (!symbols.includes(v.symbol)) {
+      const suggestion = closest(v.symbol, symbols) ?? sameCoins(v.symbol, symbols);
+      push(CODES.symbol, ['venues', i, 'symbol'], {
+        message: `dialect ${v.dialect} (venue ${v.id}) does not list ${v.symbol}`,
+        expected: `one of ${symbols.join(' | ')}`,
+        found: JSON.stringify(v.symbol),
+        ...(suggestion !== undefined ? { hint: `did you mean "${suggestion}"?` } : {}),
+      });
+    } else if (baseOf(v.symbol) !== baseOf(s.market.symbol)) {
+      push(CODES.symbol, ['venues', i, 'symbol'], {
+        message: `venue ${v.id} would hedge ${baseOf(v.symbol)} exposure, but the run's market is ${baseOf(s.market.symbol)}`,
+        expected: `a ${baseOf(s.market.symbol)} instrument (${symbols.filter((x) => baseOf(x) === baseOf(s.market.symbol)).join(' | ') || 'none on this dialect'})`,
+        found: JSON.stringify(v.symbol),
+        hint: 'every venue hedges the same coin; market.symbol names it',
+      });
+    }
+  });
   s.venues.forEach((v) => {
+    if (v.symbol !== undefined) return;
     const symbols: readonly string[] = DIALECT_SYMBOLS[v.dialect];
     if (symbols.includes(s.market.symbol) || unsupported.has(v.dialect)) return;
     unsupported.add(v.dialect);
@@ -43,17 +65,17 @@ export function crossCheck(s: Scenario, file: string, locate: Locate): ScenarioE
       message: `dialect ${v.dialect} (venue ${v.id}) does not list ${s.market.symbol}`,
       expected: `one of ${symbols.join(' | ')}`,
       found: JSON.stringify(s.market.symbol),
-      hint: suggestion !== undefined ? `did you mean "${suggestion}"?` : 'v0 runs one linear perpetual per scenario',
+      hint: suggestion !== undefined ? `did you mean "${suggestion}"?` : `give the venue its own instrument with the same base coin: venues[].symbol`,
     });
   });
   s.venues.forEach((v, i) => {
     v.positions.forEach((p, j) => {
-      if (p.symbol === s.market.symbol) return;
+      if (p.symbol === (v.symbol ?? s.market.symbol)) return;
       push(CODES.symbol, ['venues', i, 'positions', j, 'symbol'], {
-        message: 'a starting position in a symbol the run does not trade',
-        expected: JSON.stringify(s.market.symbol),
+        message: 'a starting position in a symbol this venue does not trade',
+        expected: JSON.stringify(v.symbol ?? s.market.symbol),
         found: JSON.stringify(p.symbol),
-        hint: 'v0 trades one symbol per run: market.symbol',
+        hint: 'each venue trades one instrument: its symbol, or market.symbol (coins on a spot venue are balances, not positions)',
       });
     });
   });

@@ -110,6 +110,12 @@ export const positionSchema = z.strictObject({
 export const venueSchema = z.strictObject({
   id: venueIdSchema,
   dialect: z.enum(DIALECT_NAMES),
+  /**
+   * The instrument the desk hedges with on this venue, when it is not `market.symbol`: same base
+   * coin, e.g. "BTC/USD" on a Kraken spot venue next to "BTC/USDT:USDT" perps elsewhere. On a spot
+   * venue the desk's "position" is its coins: the base balance counts in exposure.
+   */
+  symbol: z.string().min(1).optional(),
   balances: z.record(assetSchema, z.number().nonnegative()).default(() => ({ USDT: 100_000 })),
   positions: z.array(positionSchema).default(() => []),
   feeTakerBps: z.number().nonnegative().default(4),

@@ -5,7 +5,7 @@ import { createOkxDialect } from '../../mocks/okx/index.ts';
 import type { DialectContext, DialectFactory } from '../../mocks/types.ts';
 import { FaultSchedule, ackLoss, clockSkew, errorRate, latency, maintenance, outage, rateLimit, readLag, staleData, type Fault } from '../faults/index.ts';
 import { checkInvariants, type InvariantResult } from '../invariants/index.ts';
-import { marketSpec } from '../market/markets.ts';
+import { marketSpec, spotMarketSpec } from '../market/markets.ts';
 import { createPricePath } from '../market/price-path.ts';
 import { createTransport } from '../net/transport.ts';
 import type { Policy, PolicyContext, PolicyVenue } from '../redundancy/policy.ts';
@@ -13,7 +13,7 @@ import { createReferencePolicy } from '../redundancy/reference.ts';
 import type { Scenario } from '../scenario/index.ts';
 import { createVenueEngine } from '../venue/engine.ts';
 import { createAccountHistory } from '../venue/history.ts';
-import type { VenueEngine, VenueEvent } from '../venue/types.ts';
+import type { MarketSpec, VenueEngine, VenueEvent } from '../venue/types.ts';
 import { drive } from './driver.ts';
 import { createRng, type Rng } from './rng.ts';
 import { Trace } from './trace.ts';
@@ -56,6 +56,9 @@ export interface RunOptions {
 }
 
 /** Dialects by scenario name. A new dialect is one line here. */
+/** Who pays spot fees in what, per dialect (the engine default is the received asset, as on Binance). */
+const SPOT_FEE_ASSET: Readonly<Record<string, 'received' | 'quote'>> = { kraken: 'quote' };
+
 export const DIALECTS: Readonly<Record<string, DialectFactory>> = {
   binanceusdm: createBinanceUsdmDialect,
   bybit: createBybitDialect,
@@ -144,14 +147,23 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     jumps: scenario.market.jumps.map((j) => ({ atMs: startMs + j.atSec * 1000, pct: j.pct })),
   });
   const faults = new FaultSchedule(faultsFromScenario(scenario, startMs, rng));
-  const market = marketSpec(scenario.market.symbol);
-  if (market === undefined) throw new Error(`venuechaos bug: scenario validation let through unknown symbol ${scenario.market.symbol}`);
+  const baseAsset = scenario.market.symbol.split('/')[0] ?? scenario.market.symbol;
+  const specOf = (symbol: string): MarketSpec => {
+    const spec = marketSpec(symbol) ?? spotMarketSpec(symbol);
+    if (spec === undefined) throw new Error(`venuechaos bug: scenario validation let through unknown symbol ${symbol}`);
+    return spec;
+  };
+  specOf(scenario.market.symbol);
 
   const engines: VenueEngine[] = [];
+  const venueSymbols = new Map<string, string>();
   const transportVenues = scenario.venues.map((v) => {
+    const spec = specOf(v.symbol ?? scenario.market.symbol);
+    venueSymbols.set(v.id, spec.symbol);
     const engine = createVenueEngine({
       venueId: v.id,
-      markets: [market],
+      markets: [spec],
+      ...(spec.kind === 'spot' ? { spotFeeAsset: SPOT_FEE_ASSET[v.dialect] ?? 'received' } : {}),
       balances: Object.fromEntries(Object.entries(v.balances).map(([asset, amount]) => [asset, String(amount)])),
       positions: v.positions.map((p) => ({ symbol: p.symbol, size: String(p.base) })),
       feeTakerBps: v.feeTakerBps,
@@ -170,6 +182,10 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     for (const p of engine.positions(startMs)) {
       if (p.size !== '0') trace.record('venue.position', { venue: engine.venueId, symbol: p.symbol, size: p.size, entryPrice: p.entryPrice });
     }
+    // Coins held on a venue are exposure too (a spot holding the desk may sell to cut it).
+    for (const b of engine.balances(startMs)) {
+      if (b.asset === baseAsset && b.wallet !== '0') trace.record('venue.balance', { venue: engine.venueId, asset: b.asset, wallet: b.wallet, locked: b.locked });
+    }
   }
   const transport = createTransport({ venues: transportVenues, faults, trace, now, rng });
 
@@ -182,7 +198,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       timeout: 10_000,
     });
     v.dialect.configureClient(exchange);
-    return { id: v.id, dialect: v.dialect.name, exchange };
+    const symbol = venueSymbols.get(v.id) ?? scenario.market.symbol;
+    return { id: v.id, dialect: v.dialect.name, exchange, symbol, kind: specOf(symbol).kind };
   });
 
   // ccxt's first request on an instance dynamically imports optional proxy modules: real I/O the
@@ -220,7 +237,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     trace.record('policy.error', { message: error instanceof Error ? error.message : String(error) });
   };
   const ctx: PolicyContext = {
-    symbol: market.symbol,
+    symbol: scenario.market.symbol,
     venues: policyVenues,
     limits: { netBaseMax: scenario.limits.netBaseMax, hedgeWithinSec: scenario.limits.hedgeWithinSec },
     clock: { now, sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) },
@@ -265,6 +282,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     durationMs: simulatedMs,
     venues: scenario.venues.map((v) => v.id),
     limits: scenario.limits,
+    baseAsset,
   });
   if (policyFailure !== undefined) {
     invariants.push({ name: 'policyHealthy', passed: false, firstViolation: { tMs: simulatedMs, message: policyFailure }, numViolations: 1 });
@@ -360,6 +378,10 @@ function recordVenueEvent(trace: Trace, venue: string, event: VenueEvent): void 
       return;
     case 'liquidation':
       trace.record('venue.liquidation', { venue, symbol: event.symbol, size: event.size, price: event.price });
+      return;
+    case 'balance':
+      // Spot activity: coins held count in exposure (the invariant reads the base asset's wallet).
+      trace.record('venue.balance', { venue, asset: event.balance.asset, wallet: event.balance.wallet, locked: event.balance.locked });
       return;
   }
 }

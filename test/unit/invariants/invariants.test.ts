@@ -53,6 +53,21 @@ describe('exposure invariant', () => {
     expect(exposureInvariant.check(bounded(110)).passed).toBe(true);
   });
 
+  test('coins of the base asset held on a venue count as exposure; other assets do not', () => {
+    const base = (trace: TraceEvent[]): InvariantInput => ({ ...input(trace), baseAsset: 'BTC' });
+    // 2 BTC held on a spot venue, hedged by a 2 BTC short perp: flat.
+    const hedged = [ev(0, 'venue.balance', { venue: 'b', asset: 'BTC', wallet: '2' }), ev(0, 'venue.balance', { venue: 'b', asset: 'USD', wallet: '90000' }), ev(10_000, 'venue.position', { venue: 'a', size: '-2' })];
+    expect(exposureInvariant.check(base(hedged)).passed).toBe(true);
+    // The same coins never hedged: 2 BTC long for the whole run.
+    const unhedged = [ev(0, 'venue.balance', { venue: 'b', asset: 'BTC', wallet: '2' })];
+    const r = exposureInvariant.check(base(unhedged));
+    expect(r.passed).toBe(false);
+    expect(r.firstViolation?.tMs).toBe(30_000);
+    // Selling the coins (wallet to 0) is a hedge too.
+    const sold = [ev(0, 'venue.balance', { venue: 'b', asset: 'BTC', wallet: '2' }), ev(20_000, 'venue.balance', { venue: 'b', asset: 'BTC', wallet: '0' })];
+    expect(exposureInvariant.check(base(sold)).passed).toBe(true);
+  });
+
   test('sums positions exactly: 0.1 + 0.2 against a 0.3 inventory is flat', () => {
     const trace = [
       ev(0, 'inventory', { inventoryBase: 0.3 }),

@@ -229,6 +229,14 @@ describe('cross-field checks', () => {
     expect(onlyError(text)).toMatchObject({ code: 'VC_SCENARIO_SYMBOL', path: 'venues[1].positions[0].symbol', ...positionOf(text, 'ETH/USDT:USDT') });
   });
 
+  test('a venue instrument its dialect does not list, or of another coin, is VC_SCENARIO_SYMBOL at venues[i].symbol', () => {
+    const unlisted = replaceOnce(EXAMPLE_YAML, '{ id: backup,  dialect: binanceusdm,', '{ id: backup,  dialect: binanceusdm, symbol: BTC/USD,');
+    expect(onlyError(unlisted)).toMatchObject({ code: 'VC_SCENARIO_SYMBOL', path: 'venues[1].symbol', ...positionOf(unlisted, 'BTC/USD,'), found: '"BTC/USD"' });
+    const otherCoin = replaceOnce(EXAMPLE_YAML, '{ id: backup,  dialect: binanceusdm,', '{ id: backup,  dialect: binanceusdm, symbol: ETH/USDT:USDT,');
+    expect(onlyError(otherCoin)).toMatchObject({ code: 'VC_SCENARIO_SYMBOL', path: 'venues[1].symbol', message: 'venue backup would hedge ETH exposure, but the run\'s market is BTC' });
+    expect(parseScenario(replaceOnce(EXAMPLE_YAML, '{ id: backup,  dialect: binanceusdm,', '{ id: backup,  dialect: bybit, symbol: BTC/USDT:USDT,'), 'ok.yaml').ok).toBe(true);
+  });
+
   test('cross-field checks wait until the schema passes', () => {
     const text = replaceOnce(replaceOnce(EXAMPLE_YAML, 'venue: primary,', 'venue: nowhere,'), 'seed: 42', 'seed: x');
     expect(errorsOf(text).map((e) => e.code)).toEqual(['VC_SCENARIO_TYPE']);
