@@ -15,6 +15,8 @@ export const DIALECT_SYMBOLS = {
   binanceusdm: ['BTC/USDT:USDT', 'ETH/USDT:USDT'],
   bybit: ['BTC/USDT:USDT', 'ETH/USDT:USDT'],
   okx: ['BTC/USDT:USDT', 'ETH/USDT:USDT'],
+  binance: ['BTC/USDT', 'ETH/USDT'],
+  kraken: ['BTC/USD', 'ETH/USD'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type Dialect = keyof typeof DIALECT_SYMBOLS;

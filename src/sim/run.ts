@@ -1,6 +1,8 @@
 import ccxt from 'ccxt';
 import { createBinanceUsdmDialect } from '../../mocks/binance/index.ts';
+import { createBinanceSpotDialect } from '../../mocks/binance-spot/index.ts';
 import { createBybitDialect } from '../../mocks/bybit/index.ts';
+import { createKrakenDialect } from '../../mocks/kraken/index.ts';
 import { createOkxDialect } from '../../mocks/okx/index.ts';
 import type { DialectContext, DialectFactory } from '../../mocks/types.ts';
 import { FaultSchedule, ackLoss, clockSkew, errorRate, latency, maintenance, outage, rateLimit, readLag, staleData, type Fault } from '../faults/index.ts';
@@ -61,7 +63,9 @@ const SPOT_FEE_ASSET: Readonly<Record<string, 'received' | 'quote'>> = { kraken:
 
 export const DIALECTS: Readonly<Record<string, DialectFactory>> = {
   binanceusdm: createBinanceUsdmDialect,
+  binance: createBinanceSpotDialect,
   bybit: createBybitDialect,
+  kraken: createKrakenDialect,
   okx: createOkxDialect,
 };
 

@@ -12,6 +12,7 @@ import { DIALECT_REGISTRY, createDialectHarness } from '../helpers/dialects.ts';
 
 const BINARY_STATUS: Record<string, string> = {
   binanceusdm: 'sapi/v1/system/status answers only {"status":0|1}; no schedule (reference §2.3)',
+  binance: 'the same binary sapi/v1/system/status as USDⓈ-M (reference §2.3)',
 };
 
 const START = VIRTUAL_EPOCH_MS + 3_600_000;

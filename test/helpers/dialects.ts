@@ -1,13 +1,15 @@
 import ccxt from 'ccxt';
 import { faultExpectations as binanceUsdmFaultExpectations } from '../../mocks/binance/fault-expectations.ts';
+import { faultExpectations as binanceSpotFaultExpectations } from '../../mocks/binance-spot/fault-expectations.ts';
 import { faultExpectations as bybitFaultExpectations } from '../../mocks/bybit/fault-expectations.ts';
+import { faultExpectations as krakenFaultExpectations } from '../../mocks/kraken/fault-expectations.ts';
 import { faultExpectations as okxFaultExpectations } from '../../mocks/okx/fault-expectations.ts';
 import type { CdnStatus, DialectFaultExpectations, FaultCase, FaultParamOverrides, ServerErrorVariant, UnifiedCall } from '../../mocks/binance/fault-expectations.ts';
 import type { Dialect, DialectFactory } from '../../mocks/types.ts';
 import { FaultSchedule, ackLoss, clockSkew, errorRate, latency, maintenance, outage, rateLimit, readLag, staleData, type Fault, type FaultKind } from '../../src/faults/index.ts';
 import { SERVER_ERROR_VARIANTS } from '../../src/faults/outage.ts';
 import type { AckLossFault, MaintenancePhase, RateLimitFault } from '../../src/faults/types.ts';
-import { DEFAULT_MARKETS } from '../../src/market/markets.ts';
+import { DEFAULT_MARKETS, DEFAULT_SPOT_MARKETS } from '../../src/market/markets.ts';
 import { createTransport } from '../../src/net/transport.ts';
 import { driveUntilSettled } from '../../src/sim/driver.ts';
 import { createRng, type Rng } from '../../src/sim/rng.ts';
@@ -15,7 +17,7 @@ import { DIALECTS, credentialsFor, dialectContextFor, prewarmClient } from '../.
 import { Trace } from '../../src/sim/trace.ts';
 import { VIRTUAL_EPOCH_MS, resetVirtualClock, virtualClock } from '../../src/sim/virtual-clock.ts';
 import { createVenueEngine } from '../../src/venue/engine.ts';
-import type { MarketSpec } from '../../src/venue/types.ts';
+import type { MarketSpec, VenueEngineOptions } from '../../src/venue/types.ts';
 import type { VenueHarness } from './venue-harness.ts';
 
 /**
@@ -35,6 +37,8 @@ export interface DialectTestProfile {
   balances: Record<string, string>;
   /** Markets the venue lists (default: DEFAULT_MARKETS). */
   markets?: readonly MarketSpec[];
+  /** Engine options the venue needs besides markets and balances (e.g. Kraken's `spotFeeAsset: 'quote'`). */
+  engineOptions?: Pick<VenueEngineOptions, 'spotFeeAsset' | 'feeTakerBps' | 'feeMakerBps'>;
   /** Mid price the venue quotes. */
   price: number;
   faultExpectations: DialectFaultExpectations;
@@ -42,7 +46,9 @@ export interface DialectTestProfile {
 
 /** One line per dialect. */
 const PROFILES: Readonly<Record<string, DialectTestProfile>> = {
+  binance: { symbol: 'BTC/USDT', orderAmount: 0.01, balances: { USDT: '100000', BTC: '2' }, markets: DEFAULT_SPOT_MARKETS.filter((m) => m.quote === 'USDT'), engineOptions: { feeTakerBps: 10, feeMakerBps: 10 }, price: 60000, faultExpectations: binanceSpotFaultExpectations },
   binanceusdm: { symbol: 'BTC/USDT:USDT', orderAmount: 0.01, balances: { USDT: '100000' }, price: 60000, faultExpectations: binanceUsdmFaultExpectations },
+  kraken: { symbol: 'BTC/USD', orderAmount: 0.01, balances: { USD: '100000', BTC: '2' }, markets: DEFAULT_SPOT_MARKETS.filter((m) => m.quote === 'USD'), engineOptions: { spotFeeAsset: 'quote' }, price: 60000, faultExpectations: krakenFaultExpectations },
   bybit: { symbol: 'BTC/USDT:USDT', orderAmount: 0.01, balances: { USDT: '100000' }, price: 60000, faultExpectations: bybitFaultExpectations },
   okx: { symbol: 'BTC/USDT:USDT', orderAmount: 1, balances: { USDT: '100000' }, price: 60000, faultExpectations: okxFaultExpectations },
 };
@@ -114,6 +120,7 @@ export async function createDialectHarness(entry: DialectEntry, opts: DialectHar
     venueId: venue,
     markets: [...(profile.markets ?? DEFAULT_MARKETS)],
     balances: { ...profile.balances },
+    ...profile.engineOptions,
     midPrice: () => profile.price,
   });
   const dialect = entry.factory(dialectContextFor({ venueId: venue, engine, faults, now }));
