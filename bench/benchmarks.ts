@@ -1,12 +1,12 @@
 import ccxt from 'ccxt';
-import { getResponse, type RequestHandler } from 'msw';
+import { HttpResponse, getResponse, http, type RequestHandler } from 'msw';
 import { createBinanceUsdmDialect } from '../mocks/binance/index.ts';
 import { FaultSchedule, ackLoss, clockSkew, errorRate, latency, maintenance, outage, rateLimit, readLag, staleData, type Fault } from '../src/faults/index.ts';
-import { DEFAULT_MARKETS } from '../src/market/markets.ts';
+import { DEFAULT_MARKETS, DEFAULT_SPOT_MARKETS } from '../src/market/markets.ts';
 import { createTransport } from '../src/net/transport.ts';
 import { loadScenarioFile } from '../src/scenario/index.ts';
 import { createRng } from '../src/sim/rng.ts';
-import { credentialsFor, dialectContextFor, prewarmClient, runScenario } from '../src/sim/run.ts';
+import { DIALECTS, credentialsFor, dialectContextFor, prewarmClient, runScenario } from '../src/sim/run.ts';
 import { Trace } from '../src/sim/trace.ts';
 import { VIRTUAL_EPOCH_MS, resetVirtualClock, virtualClock } from '../src/sim/virtual-clock.ts';
 import { createVenueEngine } from '../src/venue/engine.ts';
@@ -160,9 +160,43 @@ async function simulationSpeed(file: string, runs: number): Promise<void> {
   console.log(`  median ${Math.round(m)}× real time (baseline: 1× = real time); goal ≥ 500×: ${m >= 500 ? 'met' : 'NOT met'}`);
 }
 
+/**
+ * Issue 4: routing cost stays flat as endpoints are added. Each dialect serves dozens of routes
+ * behind one MSW handler per host with an internal Map; its cost to route a request is compared
+ * with a one-route MSW handler in the same run (the floor for "a request through MSW").
+ */
+async function routingCost(n: number): Promise<void> {
+  const now = (): number => Date.now();
+  const single = [http.get('https://single.venuechaos.test/time', () => HttpResponse.json({ serverTime: 0 }))];
+  const rows: Array<{ label: string; medianUs: number }> = [];
+  rows.push(await timeRequests('one route, one handler (baseline)', () => getResponse(single, new Request('https://single.venuechaos.test/time')), n));
+  const paths: Record<string, string[]> = {
+    binanceusdm: ['fapi./fapi/v1/time', 'fapi./fapi/v1/ticker/24hr?symbol=BTCUSDT'],
+    bybit: ['api./v5/market/time', 'api./v5/market/tickers?category=linear&symbol=BTCUSDT'],
+    okx: ['www./api/v5/public/time', 'www./api/v5/market/ticker?instId=BTC-USDT-SWAP'],
+    binance: ['api./api/v3/time', 'api./api/v3/ticker/24hr?symbol=BTCUSDT'],
+    kraken: ['api./0/public/Time', 'api./0/public/Ticker?pair=XXBTZUSD'],
+  };
+  for (const [name, factory] of Object.entries(DIALECTS)) {
+    const spot = name === 'binance' || name === 'kraken';
+    const markets = spot ? DEFAULT_SPOT_MARKETS.filter((m) => (name === 'kraken' ? m.quote === 'USD' : m.quote === 'USDT')) : [...DEFAULT_MARKETS];
+    const engine = createVenueEngine({ venueId: 'route', markets, balances: { USDT: '1000' }, midPrice: () => 60000 });
+    const dialect = factory(dialectContextFor({ venueId: 'route', engine, faults: new FaultSchedule([]), now }));
+    for (const p of paths[name] ?? []) {
+      const dot = p.indexOf('.');
+      const url = `https://${p.slice(0, dot)}.route.venuechaos.test${p.slice(dot + 1)}`;
+      rows.push(await timeRequests(`${name} ${p.slice(dot + 1).split('?')[0]}`, () => getResponse(dialect.handlers as RequestHandler[], new Request(url)), n));
+    }
+  }
+  const base = rows[0]?.medianUs ?? NaN;
+  console.log(`\nrouting cost: MSW getResponse per dialect (median of ${n}, µs) vs one route`);
+  for (const r of rows) console.log('  ' + r.label.padEnd(50) + r.medianUs.toFixed(0).padStart(9) + `  ${(r.medianUs / base).toFixed(2)}×`);
+}
+
 export async function runBenchmarks(args: string[]): Promise<void> {
   const quick = args.includes('--quick');
   console.log(`venuechaos bench · node ${process.version} · ${quick ? 'quick' : 'full'}`);
   await requestCost(quick ? 300 : 3000);
+  await routingCost(quick ? 300 : 2000);
   await simulationSpeed('scenarios/default.yaml', quick ? 1 : 3);
 }
