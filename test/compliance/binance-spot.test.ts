@@ -9,7 +9,7 @@ import { DEFAULT_MARKETS, DEFAULT_SPOT_MARKETS } from '../../src/market/markets.
 import { VIRTUAL_EPOCH_MS, resetVirtualClock, virtualClock } from '../../src/sim/virtual-clock.ts';
 import { createVenueEngine } from '../../src/venue/engine.ts';
 import type { VenueEngine } from '../../src/venue/types.ts';
-import { cannedFetch, classChain, dialectFetch, rejectionOf, type FetchImplementation, type RecordedRequest } from './harness.ts';
+import { cannedFetch, classChain, dialectFetch, rejectionOf, type FetchImplementation, type RecordedRequest, recordedFetch, responseFixtures, shape } from './harness.ts';
 
 /**
  * The Binance spot dialect against the real, unmodified ccxt `binance` client (spot markets only)
@@ -388,14 +388,8 @@ interface RequestFixture {
   input: unknown[];
   output?: string | null;
 }
-interface ResponseFixture {
-  description: string;
-  method: string;
-  input: unknown[];
-  httpResponse: unknown;
-}
 const REQUESTS = JSON.parse(readFileSync(new URL('./fixtures/binance-spot-requests.json', import.meta.url), 'utf8')) as { skipKeys: string[]; methods: Record<string, RequestFixture[]> };
-const RESPONSES = JSON.parse(readFileSync(new URL('./fixtures/binance-spot-responses.json', import.meta.url), 'utf8')) as { methods: Record<string, ResponseFixture[]> };
+const recordedResponse = responseFixtures('binance-spot-responses.json');
 
 const CCXT_REFUSES = 'ccxt refuses it before sending: the venue lists only LIMIT, LIMIT_MAKER and MARKET in exchangeInfo orderTypes';
 /** Recorded spot requests the venue does not serve, and why. */
@@ -431,33 +425,12 @@ describe('binance spot: ccxt’s recorded spot requests reach a served route wit
   test.skip.each(Object.entries(NOT_SERVED))('%s: %s', () => undefined);
 });
 
-/** The set of defined unified fields (and their JS types), `info` left out. */
-function shape(value: unknown, prefix = ''): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (Array.isArray(value)) {
-    out[prefix || '.'] = 'array';
-    if (value.length > 0) Object.assign(out, shape(value[0], `${prefix}[]`));
-    return out;
-  }
-  if (value !== null && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) {
-      if (k === 'info' || v === undefined || v === null) continue;
-      Object.assign(out, typeof v === 'object' ? shape(v, `${prefix}.${k}`) : { [`${prefix}.${k}`]: typeof v });
-    }
-    return out;
-  }
-  return { [prefix || '.']: typeof value };
-}
 
 function fixtureFetch(s: Setup, path: string, body: unknown): FetchImplementation {
-  const toDialect = dialectFetch(s.dialect);
-  const text = JSON.stringify(body).replace(/"(LTCUSDT|SOLUSDT|ETHUSDT)"/g, '"BTCUSDT"');
-  return (url, init) => (new URL(url).pathname === path ? Promise.resolve(new Response(text, { status: 200 })) : toDialect(url, init));
+  return recordedFetch(s.dialect, path, JSON.stringify(body).replace(/"(LTCUSDT|SOLUSDT|ETHUSDT)"/g, '"BTCUSDT"'));
 }
 function responseFixture(method: string, description: string): unknown {
-  const entry = RESPONSES.methods[method]?.find((x) => x.description === description);
-  if (entry === undefined) throw new Error(`fixture ${method} / ${description} missing`);
-  return entry.httpResponse;
+  return recordedResponse(method, description).httpResponse;
 }
 
 describe('binance spot response shapes match ccxt’s recorded Binance spot responses', () => {

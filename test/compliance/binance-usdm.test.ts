@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import ccxt from 'ccxt';
 import { beforeEach, describe, expect, test } from 'vitest';
 import { createBinanceUsdmDialect } from '../../mocks/binance/index.ts';
@@ -10,7 +9,7 @@ import { DEFAULT_MARKETS, marketSpec } from '../../src/market/markets.ts';
 import { VIRTUAL_EPOCH_MS, resetVirtualClock, virtualClock } from '../../src/sim/virtual-clock.ts';
 import { createVenueEngine } from '../../src/venue/engine.ts';
 import type { VenueEngine } from '../../src/venue/types.ts';
-import { cannedFetch, classChain, dialectFetch, rejectionOf, type FetchImplementation, type RecordedRequest } from './harness.ts';
+import { cannedFetch, classChain, dialectFetch, rejectionOf, type FetchImplementation, type RecordedRequest, recordedFetch, responseFixtures, shape } from './harness.ts';
 
 /**
  * The Binance USDⓈ-M dialect against the real, unmodified ccxt `binanceusdm` and the real venue
@@ -627,44 +626,14 @@ describe('binanceusdm fault renderers through ccxt', () => {
 // Fixture conformance: ccxt's recorded real Binance responses (ccxt repo, MIT; see
 // test/compliance/fixtures/README.md) parsed by ccxt vs. the mock's responses parsed by ccxt.
 
-interface FixtureEntry {
-  description: string;
-  method: string;
-  input: unknown[];
-  httpResponse: unknown;
-}
-const FIXTURES = JSON.parse(readFileSync(new URL('./fixtures/binance-usdm-responses.json', import.meta.url), 'utf8')) as { methods: Record<string, FixtureEntry[]> };
+const fixture = responseFixtures('binance-usdm-responses.json');
 
-/** Path → JSON type of every defined field of a parsed ccxt structure (info excluded; arrays by their first element). */
-function shape(value: unknown, prefix = ''): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (Array.isArray(value)) {
-    out[prefix || '.'] = 'array';
-    if (value.length > 0) Object.assign(out, shape(value[0], `${prefix}[]`));
-    return out;
-  }
-  if (value !== null && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) {
-      if (k === 'info' || v === undefined || v === null) continue;
-      Object.assign(out, typeof v === 'object' ? shape(v, `${prefix}.${k}`) : { [`${prefix}.${k}`]: typeof v });
-    }
-    return out;
-  }
-  return { [prefix || '.']: typeof value };
-}
 
 /** Serves the recorded body for `path` (its symbol rewritten to one the mock lists) and the dialect for everything else. */
 function fixtureFetch(s: Setup, path: string, body: unknown): FetchImplementation {
-  const toDialect = dialectFetch(s.dialect);
-  const text = JSON.stringify(body).replace(/"(LTCUSDT|ETHUSDT)"/g, `"${spec.id}"`);
-  return (url, init) => (new URL(url).pathname === path ? Promise.resolve(new Response(text, { status: 200 })) : toDialect(url, init));
+  return recordedFetch(s.dialect, path, JSON.stringify(body).replace(/"(LTCUSDT|ETHUSDT)"/g, `"${spec.id}"`));
 }
 
-function fixture(method: string, description: string): FixtureEntry {
-  const entry = FIXTURES.methods[method]?.find((e) => e.description === description);
-  if (entry === undefined) throw new Error(`fixture ${method} / ${description} missing`);
-  return entry;
-}
 
 describe('binanceusdm response shapes match ccxt’s recorded Binance responses', () => {
   async function compare(o: {

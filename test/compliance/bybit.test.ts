@@ -12,7 +12,7 @@ import { VIRTUAL_EPOCH_MS, resetVirtualClock, virtualClock } from '../../src/sim
 import { createVenueEngine } from '../../src/venue/engine.ts';
 import type { MarketSpec, VenueEngine } from '../../src/venue/types.ts';
 import { DIALECT_REGISTRY, createDialectHarness } from '../helpers/dialects.ts';
-import { cannedFetch, classChain, dialectFetch, rejectionOf, type FetchImplementation, type RecordedRequest } from './harness.ts';
+import { cannedFetch, classChain, dialectFetch, rejectionOf, type FetchImplementation, type RecordedRequest, recordedFetch, responseFixtures, shape } from './harness.ts';
 
 /**
  * The Bybit v5 dialect (USDT linear perpetuals, unified trading account) against the real,
@@ -909,43 +909,13 @@ describe('bybit answers every request ccxt’s recorded Bybit requests make (fix
   });
 });
 
-interface ResponseEntry {
-  description: string;
-  method: string;
-  input: unknown[];
-  httpResponse: unknown;
-}
-const RESPONSE_FIXTURES = JSON.parse(readFileSync(new URL('./fixtures/bybit-responses.json', import.meta.url), 'utf8')) as { methods: Record<string, ResponseEntry[]> };
+const responseFixture = responseFixtures('bybit-responses.json');
 
-/** Path → JSON type of every defined field of a parsed ccxt structure (info excluded; arrays by their first element). */
-function shape(value: unknown, prefix = ''): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (Array.isArray(value)) {
-    out[prefix || '.'] = 'array';
-    if (value.length > 0) Object.assign(out, shape(value[0], `${prefix}[]`));
-    return out;
-  }
-  if (value !== null && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) {
-      if (k === 'info' || v === undefined || v === null) continue;
-      Object.assign(out, typeof v === 'object' ? shape(v, `${prefix}.${k}`) : { [`${prefix}.${k}`]: typeof v });
-    }
-    return out;
-  }
-  return { [prefix || '.']: typeof value };
-}
 
-function responseFixture(method: string, description: string): ResponseEntry {
-  const entry = RESPONSE_FIXTURES.methods[method]?.find((e) => e.description === description);
-  if (entry === undefined) throw new Error(`fixture ${method} / ${description} missing`);
-  return entry;
-}
 
 /** Serves the recorded body for `path` (its symbol rewritten to one the mock lists) and the dialect for everything else. */
 function fixtureFetch(s: Setup, path: string, body: unknown): FetchImplementation {
-  const toDialect = dialectFetch(s.dialect);
-  const text = JSON.stringify(body).replace(/"(LTCUSDT|ETHUSDT|XRPUSDT)"/g, `"${spec.id}"`);
-  return (url, init) => (new URL(url).pathname === path ? Promise.resolve(new Response(text, { status: 200 })) : toDialect(url, init));
+  return recordedFetch(s.dialect, path, JSON.stringify(body).replace(/"(LTCUSDT|ETHUSDT|XRPUSDT)"/g, `"${spec.id}"`));
 }
 
 describe('bybit response shapes match ccxt’s recorded Bybit responses (fixtures/bybit-responses.json)', () => {

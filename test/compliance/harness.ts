@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { getResponse, type RequestHandler } from 'msw';
 import type { Dialect } from '../../mocks/types.ts';
 
@@ -51,4 +52,50 @@ export async function rejectionOf(p: Promise<unknown>): Promise<Error> {
     return error as Error;
   }
   throw new Error('expected the call to fail, but it succeeded');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fixture conformance, shared by every dialect's compliance test: ccxt's recorded real responses
+// (test/compliance/fixtures/README.md) parsed by ccxt vs. the mock's answers parsed by ccxt.
+
+/** One recorded response of ccxt's static tests: the unified call and the exchange's raw answer. */
+export interface ResponseFixture {
+  description: string;
+  method: string;
+  input: unknown[];
+  httpResponse: unknown;
+}
+
+/** Loads `fixtures/<file>` and returns its lookup by unified method and description (a missing entry throws, naming it). */
+export function responseFixtures(file: string): (method: string, description: string) => ResponseFixture {
+  const recorded = JSON.parse(readFileSync(new URL(`./fixtures/${file}`, import.meta.url), 'utf8')) as { methods: Record<string, ResponseFixture[]> };
+  return (method, description) => {
+    const entry = recorded.methods[method]?.find((e) => e.description === description);
+    if (entry === undefined) throw new Error(`fixture ${file}: ${method} / ${description} missing`);
+    return entry;
+  };
+}
+
+/** Path → JSON type of every defined field of a parsed ccxt structure (info excluded; arrays by their first element). */
+export function shape(value: unknown, prefix = ''): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (Array.isArray(value)) {
+    out[prefix || '.'] = 'array';
+    if (value.length > 0) Object.assign(out, shape(value[0], `${prefix}[]`));
+    return out;
+  }
+  if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if (k === 'info' || v === undefined || v === null) continue;
+      Object.assign(out, typeof v === 'object' ? shape(v, `${prefix}.${k}`) : { [`${prefix}.${k}`]: typeof v });
+    }
+    return out;
+  }
+  return { [prefix || '.']: typeof value };
+}
+
+/** Serves a recorded body (`text`, already rewritten to what the venue lists) for `path`, and the dialect for everything else. */
+export function recordedFetch(dialect: Dialect, path: string, text: string): FetchImplementation {
+  const toDialect = dialectFetch(dialect);
+  return (url, init) => (new URL(url).pathname === path ? Promise.resolve(new Response(text, { status: 200 })) : toDialect(url, init));
 }

@@ -9,7 +9,7 @@ import { DEFAULT_SPOT_MARKETS, spotMarketSpec } from '../../src/market/markets.t
 import { VIRTUAL_EPOCH_MS, resetVirtualClock, virtualClock } from '../../src/sim/virtual-clock.ts';
 import { createVenueEngine } from '../../src/venue/engine.ts';
 import type { MarketSpec, VenueEngine } from '../../src/venue/types.ts';
-import { classChain, dialectFetch, rejectionOf, type FetchImplementation, type RecordedRequest } from './harness.ts';
+import { classChain, dialectFetch, rejectionOf, type FetchImplementation, type RecordedRequest, recordedFetch, responseFixtures, shape } from './harness.ts';
 
 /**
  * The Kraken spot dialect against the real, unmodified ccxt `kraken` and the real venue engine
@@ -459,43 +459,13 @@ describe('kraken answers every request ccxt’s recorded Kraken requests make (f
   });
 });
 
-interface ResponseEntry {
-  description: string;
-  method: string;
-  input: unknown[];
-  httpResponse: unknown;
-}
-const RESPONSE_FIXTURES = JSON.parse(readFileSync(new URL('./fixtures/kraken-responses.json', import.meta.url), 'utf8')) as { methods: Record<string, ResponseEntry[]> };
+const responseFixture = responseFixtures('kraken-responses.json');
 
-/** Path → JSON type of every defined field of a parsed ccxt structure (info excluded; arrays by their first element). */
-function shape(value: unknown, prefix = ''): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (Array.isArray(value)) {
-    out[prefix || '.'] = 'array';
-    if (value.length > 0) Object.assign(out, shape(value[0], `${prefix}[]`));
-    return out;
-  }
-  if (value !== null && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) {
-      if (k === 'info' || v === undefined || v === null) continue;
-      Object.assign(out, typeof v === 'object' ? shape(v, `${prefix}.${k}`) : { [`${prefix}.${k}`]: typeof v });
-    }
-    return out;
-  }
-  return { [prefix || '.']: typeof value };
-}
 
-function responseFixture(method: string, description: string): ResponseEntry {
-  const entry = RESPONSE_FIXTURES.methods[method]?.find((e) => e.description === description);
-  if (entry === undefined) throw new Error(`fixture ${method} / ${description} missing`);
-  return entry;
-}
 
 /** Serves the recorded body for `path` (its pair rewritten to XXBTZUSD / XBTUSD) and the dialect for everything else. */
 function fixtureFetch(s: Setup, path: string, body: unknown): FetchImplementation {
-  const toDialect = dialectFetch(s.dialect);
-  const text = JSON.stringify(body).replace(/"XBTUSDT"/g, '"XXBTZUSD"').replace(/LTCUSDT/g, 'XBTUSD');
-  return (url, init) => (new URL(url).pathname === path ? Promise.resolve(new Response(text, { status: 200 })) : toDialect(url, init));
+  return recordedFetch(s.dialect, path, JSON.stringify(body).replace(/"XBTUSDT"/g, '"XXBTZUSD"').replace(/LTCUSDT/g, 'XBTUSD'));
 }
 
 describe('kraken response shapes match ccxt’s recorded Kraken responses (fixtures/kraken-responses.json)', () => {

@@ -10,7 +10,7 @@ import { VIRTUAL_EPOCH_MS, resetVirtualClock, virtualClock } from '../../src/sim
 import { createVenueEngine } from '../../src/venue/engine.ts';
 import type { AccountView } from '../../src/venue/history.ts';
 import type { VenueEngine } from '../../src/venue/types.ts';
-import { cannedFetch, classChain, dialectFetch, rejectionOf, type FetchImplementation, type RecordedRequest } from './harness.ts';
+import { cannedFetch, classChain, dialectFetch, rejectionOf, type FetchImplementation, type RecordedRequest, recordedFetch, responseFixtures, shape } from './harness.ts';
 
 /**
  * The OKX v5 dialect (USDT-margined swaps) against the real, unmodified ccxt `okx` and the real
@@ -810,15 +810,9 @@ interface RequestFixture {
   input: unknown[];
   output?: string | null;
 }
-interface ResponseFixture {
-  description: string;
-  method: string;
-  input: unknown[];
-  httpResponse: unknown;
-}
 const fixtureFile = <T>(name: string): T => JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8')) as T;
 const REQUESTS = fixtureFile<{ skipKeys: string[]; methods: Record<string, RequestFixture[]> }>('okx-requests.json');
-const RESPONSES = fixtureFile<{ methods: Record<string, ResponseFixture[]> }>('okx-responses.json');
+const fixture = responseFixtures('okx-responses.json');
 
 /** Recorded instruments the venue does not list, traded here as ETH (same body shape, different id). */
 const INSTRUMENT_MAP: Readonly<Record<string, string>> = { 'LTC-USDT-SWAP': 'ETH-USDT-SWAP', 'ADA-USDT-SWAP': 'ETH-USDT-SWAP' };
@@ -880,23 +874,6 @@ describe('okx answers every request ccxt’s recorded OKX requests make (fixture
   });
 });
 
-/** Path → JSON type of every defined field of a parsed ccxt structure (info excluded; arrays by their first element). */
-function shape(value: unknown, prefix = ''): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (Array.isArray(value)) {
-    out[prefix || '.'] = 'array';
-    if (value.length > 0) Object.assign(out, shape(value[0], `${prefix}[]`));
-    return out;
-  }
-  if (value !== null && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) {
-      if (k === 'info' || v === undefined || v === null) continue;
-      Object.assign(out, typeof v === 'object' ? shape(v, `${prefix}.${k}`) : { [`${prefix}.${k}`]: typeof v });
-    }
-    return out;
-  }
-  return { [prefix || '.']: typeof value };
-}
 
 /** A recorded body as the venue's instruments would have it: other swaps and spot markets become BTC-USDT-SWAP. */
 function asSwapBody(body: unknown): string {
@@ -906,18 +883,10 @@ function asSwapBody(body: unknown): string {
     .replace(/"instType":"SPOT"/g, '"instType":"SWAP"');
 }
 
-function fixture(method: string, description: string): ResponseFixture {
-  const entry = RESPONSES.methods[method]?.find((e) => e.description === description);
-  if (entry === undefined) throw new Error(`fixture ${method} / ${description} missing`);
-  return entry;
-}
-
 describe('okx response shapes match ccxt’s recorded OKX responses (fixtures: response/okx.json)', () => {
   /** Serves the recorded body for `path` and the dialect for everything else. */
   function serveRecorded(s: Setup, path: string, body: unknown): void {
-    const text = asSwapBody(body);
-    const toDialect = dialectFetch(s.dialect);
-    s.override.fetch = (url, init) => (new URL(url).pathname === path ? Promise.resolve(new Response(text, { status: 200 })) : toDialect(url, init));
+    s.override.fetch = recordedFetch(s.dialect, path, asSwapBody(body));
   }
 
   async function compare(o: { method: string; description: string; path: string; call: (s: Setup) => Promise<unknown>; prepare?: (s: Setup) => Promise<void>; pick?: (r: any) => unknown }): Promise<void> {
