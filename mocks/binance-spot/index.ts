@@ -1,10 +1,11 @@
 import { http, type RequestHandler } from 'msw';
 import type { Dialect, DialectContext, DialectFactory, EndpointInfo, UsageSnapshot } from '../types.ts';
 import { verifySignedRequest } from '../binance/auth.ts';
-import { bannedMsg, cdnErrorPage, errorResponse, htmlGatewayPage, ordersLimitMsg, weightLimitMsg } from '../binance/errors.ts';
+import { bannedMsg, bodylessServerError, errorResponse, ordersLimitMsg, weightLimitMsg } from '../binance/errors.ts';
 import { SPOT_ERRORS, rawRequestsMsg } from './errors.ts';
 import { BINANCE_SPOT_LIMITS, intervalWords } from './limits.ts';
 import { buildRoutes, routeKey, type Route } from './routes.ts';
+import { rewriteHosts } from '../binance/request.ts';
 
 /**
  * The Binance spot dialect (ccxt `binance`, spot markets only).
@@ -117,17 +118,9 @@ export const createBinanceSpotDialect: DialectFactory = (ctx: DialectContext): D
     },
 
     renderServerError({ status, variant }) {
-      switch (variant) {
-        case 'json':
-          // Spot's documented internal error (-1001) with the status the fault layer picked.
-          return errorResponse({ ...SPOT_ERRORS.internalError, status });
-        case 'html':
-          return new Response(htmlGatewayPage(status), { status, headers: { 'Content-Type': 'text/html' } });
-        case 'empty':
-          return new Response(null, { status });
-        case 'cdn':
-          return new Response(cdnErrorPage(status), { status, headers: { 'Content-Type': 'text/html', Server: 'CloudFront', 'X-Cache': 'Error from cloudfront' } });
-      }
+      if (variant !== 'json') return bodylessServerError(status, variant);
+      // Spot's documented internal error (-1001) with the status the fault layer picked.
+      return errorResponse({ ...SPOT_ERRORS.internalError, status });
     },
 
     renderUnknownStatus() {
@@ -141,9 +134,3 @@ export const createBinanceSpotDialect: DialectFactory = (ctx: DialectContext): D
   };
 };
 
-/** Every URL under `urls.api` with "binance.com" replaced by the venue's host suffix. */
-function rewriteHosts(api: unknown, hostname: string): unknown {
-  if (typeof api === 'string') return api.replace(/binance\.com/g, hostname);
-  if (api !== null && typeof api === 'object') return Object.fromEntries(Object.entries(api).map(([k, v]) => [k, rewriteHosts(v, hostname)]));
-  return api;
-}

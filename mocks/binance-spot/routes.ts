@@ -1,6 +1,6 @@
-import type { DialectContext, EndpointGroup } from '../types.ts';
-import type { MarketSpec, OrderRef, PlaceOrderRequest, TimeInForce, VenueRejection } from '../../src/venue/types.ts';
-import { errorResponse, illegalCharacters, mandatoryParamMissing, paramNotRequired, type BinanceError } from '../binance/errors.ts';
+import type { EndpointGroup } from '../types.ts';
+import type { MarketSpec, PlaceOrderRequest, TimeInForce, VenueRejection } from '../../src/venue/types.ts';
+import { errorResponse, mandatoryParamMissing, paramNotRequired, type BinanceError } from '../binance/errors.ts';
 import * as d from '../binance/decimal.ts';
 import { renderCapitalConfig, renderMarginAllPairs } from '../binance/render.ts';
 import { SPOT_ERRORS, cancelRejection, notAllParamsRead, placeRejection } from './errors.ts';
@@ -16,6 +16,7 @@ import {
   renderQueriedOrder,
   renderTicker24hr,
 } from './render.ts';
+import { decimalParam, guarded, integerParam, json, orderRef, reject, specOf, type RouteRequest } from '../binance/request.ts';
 
 /**
  * The route table of the Binance spot dialect: one entry per (method, path) on `api.<host>`,
@@ -26,13 +27,8 @@ import {
  * the documented IP weights. `POST /api/v3/order` weighs 1 and counts one order.
  */
 
-export interface RouteRequest {
-  params: URLSearchParams;
-  nowMs: number;
-  /** The venue's own clock (skewed under clockSkew); for what the venue reports as its time. */
-  clockMs: number;
-  ctx: DialectContext;
-}
+
+export type { RouteRequest };
 
 export interface Route {
   method: 'GET' | 'POST' | 'DELETE';
@@ -50,31 +46,10 @@ export const routeKey = (method: string, path: string): string => `${method} ${p
 // ---------------------------------------------------------------------------------------------
 // Small helpers
 
-const json = (body: unknown, status = 200): Response => new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
 
-class RequestRejected extends Error {
-  constructor(readonly error: BinanceError) {
-    super(error.msg);
-  }
-}
 
-const reject: (error: BinanceError) => never = (error) => {
-  throw new RequestRejected(error);
-};
 
-function guarded(handle: (req: RouteRequest) => Response): (req: RouteRequest) => Response {
-  return (req) => {
-    try {
-      return handle(req);
-    } catch (e) {
-      if (e instanceof RequestRejected) return errorResponse(e.error);
-      throw e;
-    }
-  };
-}
 
-const DECIMAL = /^([0-9]{1,20})(\.[0-9]{1,20})?$/;
-const INTEGER = /^[0-9]{1,20}$/;
 /** Binance spot's rule for client order ids. */
 const CLIENT_ORDER_ID = /^[a-zA-Z0-9-_]{1,36}$/;
 
@@ -94,33 +69,9 @@ function optionalSymbol(req: RouteRequest): MarketSpec | undefined {
   return spotMarkets(req).find((m) => m.id === id) ?? reject(SPOT_ERRORS.invalidSymbol);
 }
 
-function specOf(req: RouteRequest, symbol: string): MarketSpec {
-  const spec = req.ctx.engine.market(symbol);
-  if (spec === undefined) throw new Error(`venuechaos binance spot dialect: the engine reported an order on unknown market ${symbol}`);
-  return spec;
-}
 
-function decimalParam(req: RouteRequest, name: string): string | undefined {
-  const v = req.params.get(name);
-  if (v === null || v === '') return undefined;
-  return DECIMAL.test(v) ? v : reject(illegalCharacters(name));
-}
 
-function integerParam(req: RouteRequest, name: string): number | undefined {
-  const v = req.params.get(name);
-  if (v === null || v === '') return undefined;
-  if (!INTEGER.test(v)) return reject({ status: 400, code: -1100, msg: `Illegal characters found in parameter '${name}'; legal range is '^[0-9]{1,20}$'.` });
-  return Number(v);
-}
 
-/** `orderId` (wins when both are sent) or `origClientOrderId`. */
-function orderRef(req: RouteRequest, spec: MarketSpec): OrderRef {
-  const orderId = integerParam(req, 'orderId') === undefined ? undefined : BigInt(req.params.get('orderId') ?? '0').toString();
-  const clientOrderId = req.params.get('origClientOrderId') ?? undefined;
-  if (orderId !== undefined) return { symbol: spec.symbol, orderId };
-  if (clientOrderId !== undefined && clientOrderId !== '') return { symbol: spec.symbol, clientOrderId };
-  return reject(SPOT_ERRORS.orderIdOrClientIdMissing);
-}
 
 /** `qty` rounded down to the market's step (what a quoteOrderQty buys). */
 function floorToStep(qty: d.Dec, step: string): string {

@@ -6,14 +6,14 @@ import {
   SERVICE_UNAVAILABLE_BODY,
   bannedMsg,
   errorResponse,
-  htmlGatewayPage,
-  cdnErrorPage,
+  bodylessServerError,
   ordersLimitMsg,
   pathInvalid,
   weightLimitMsg,
 } from './errors.ts';
 import { BINANCE_USDM_LIMITS, intervalWords } from './limits.ts';
 import { buildRoutes, routeKey, type HostKind, type Route } from './routes.ts';
+import { rewriteHosts } from './request.ts';
 
 /**
  * The Binance USDⓈ-M futures dialect (ccxt `binanceusdm`).
@@ -131,16 +131,8 @@ export const createBinanceUsdmDialect: DialectFactory = (ctx: DialectContext): D
     },
 
     renderServerError({ status, variant }) {
-      switch (variant) {
-        case 'json':
-          return new Response(JSON.stringify(SERVICE_UNAVAILABLE_BODY), { status, headers: { 'Content-Type': 'application/json' } });
-        case 'html':
-          return new Response(htmlGatewayPage(status), { status, headers: { 'Content-Type': 'text/html' } });
-        case 'empty':
-          return new Response(null, { status });
-        case 'cdn':
-          return new Response(cdnErrorPage(status), { status, headers: { 'Content-Type': 'text/html', Server: 'CloudFront', 'X-Cache': 'Error from cloudfront' } });
-      }
+      if (variant !== 'json') return bodylessServerError(status, variant);
+      return new Response(JSON.stringify(SERVICE_UNAVAILABLE_BODY), { status, headers: { 'Content-Type': 'application/json' } });
     },
 
     renderUnknownStatus() {
@@ -154,11 +146,3 @@ export const createBinanceUsdmDialect: DialectFactory = (ctx: DialectContext): D
   };
 };
 
-/** Every URL under `urls.api` with "binance.com" replaced by the venue's host suffix. */
-function rewriteHosts(api: unknown, hostname: string): unknown {
-  if (typeof api === 'string') return api.replace(/binance\.com/g, hostname);
-  if (api !== null && typeof api === 'object') {
-    return Object.fromEntries(Object.entries(api).map(([k, v]) => [k, rewriteHosts(v, hostname)]));
-  }
-  return api;
-}

@@ -1,10 +1,9 @@
-import type { EndpointGroup, DialectContext } from '../types.ts';
-import type { MarketSpec, OrderRef, PlaceOrderRequest, TimeInForce, VenueRejection } from '../../src/venue/types.ts';
+import type { EndpointGroup } from '../types.ts';
+import type { MarketSpec, PlaceOrderRequest, TimeInForce, VenueRejection } from '../../src/venue/types.ts';
 import {
   BINANCE_ERRORS,
   cancelRejection,
   errorResponse,
-  illegalCharacters,
   mandatoryParamMissing,
   paramNotRequired,
   placeRejection,
@@ -25,6 +24,7 @@ import {
   renderTicker24hr,
   renderUserTrade,
 } from './render.ts';
+import { decimalParam, guarded, integerParam, json, orderRef, reject, specOf, type RouteRequest } from './request.ts';
 
 /**
  * The route table of the Binance USDⓈ-M dialect: one entry per (host, method, path), looked up
@@ -37,13 +37,8 @@ import {
 
 export type HostKind = 'fapi' | 'api';
 
-export interface RouteRequest {
-  params: URLSearchParams;
-  nowMs: number;
-  /** The venue's own clock (skewed under clockSkew); for what the venue reports as its time. */
-  clockMs: number;
-  ctx: DialectContext;
-}
+
+export type { RouteRequest };
 
 export interface Route {
   host: HostKind;
@@ -62,36 +57,13 @@ export const routeKey = (host: HostKind, method: string, path: string): string =
 // ---------------------------------------------------------------------------------------------
 // Small helpers
 
-const json = (body: unknown, status = 200): Response =>
-  new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
 
-class RequestRejected extends Error {
-  constructor(readonly error: BinanceError) {
-    super(error.msg);
-  }
-}
 
-/** Throws a Binance error out of a handler; `guarded` turns it into the response. */
-const reject: (error: BinanceError) => never = (error) => {
-  throw new RequestRejected(error);
-};
 
-function guarded(handle: (req: RouteRequest) => Response): (req: RouteRequest) => Response {
-  return (req) => {
-    try {
-      return handle(req);
-    } catch (e) {
-      if (e instanceof RequestRejected) return errorResponse(e.error);
-      throw e;
-    }
-  };
-}
 
 const { places, cmp } = d;
 const onStep = d.isMultipleOf;
 
-const DECIMAL = /^([0-9]{1,20})(\.[0-9]{1,20})?$/;
-const INTEGER = /^[0-9]{1,20}$/;
 /** Binance's rule for client order ids. */
 const CLIENT_ORDER_ID = /^[.A-Z:/a-z0-9_-]{1,36}$/;
 
@@ -108,35 +80,9 @@ function optionalSymbol(req: RouteRequest): MarketSpec | undefined {
   return spec ?? reject(BINANCE_ERRORS.invalidSymbol);
 }
 
-/** The spec of a market the engine itself reported (an unknown one is a testbed bug). */
-function specOf(req: RouteRequest, symbol: string): MarketSpec {
-  const spec = req.ctx.engine.market(symbol);
-  if (spec === undefined) throw new Error(`venuechaos binance dialect: the engine reported an order on unknown market ${symbol}`);
-  return spec;
-}
 
-function decimalParam(req: RouteRequest, name: string): string | undefined {
-  const v = req.params.get(name);
-  if (v === null || v === '') return undefined;
-  return DECIMAL.test(v) ? v : reject(illegalCharacters(name));
-}
 
-function integerParam(req: RouteRequest, name: string): number | undefined {
-  const v = req.params.get(name);
-  if (v === null || v === '') return undefined;
-  if (!INTEGER.test(v)) return reject({ status: 400, code: -1100, msg: `Illegal characters found in parameter '${name}'; legal range is '^[0-9]{1,20}$'.` });
-  return Number(v);
-}
 
-/** `orderId` (wins when both are sent) or `origClientOrderId`, as Binance's order queries take them. */
-function orderRef(req: RouteRequest, spec: MarketSpec): OrderRef {
-  // Validated as an integer, then kept as text: order ids are int64 and must not pass through a float.
-  const orderId = integerParam(req, 'orderId') === undefined ? undefined : BigInt(req.params.get('orderId') ?? '0').toString();
-  const clientOrderId = req.params.get('origClientOrderId') ?? undefined;
-  if (orderId !== undefined) return { symbol: spec.symbol, orderId };
-  if (clientOrderId !== undefined && clientOrderId !== '') return { symbol: spec.symbol, clientOrderId };
-  return reject(BINANCE_ERRORS.orderIdOrClientIdMissing);
-}
 
 const bool = (v: string | null): boolean => v !== null && v.toLowerCase() === 'true';
 
