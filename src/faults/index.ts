@@ -9,3 +9,4 @@ export { staleData, type StaleDataOptions } from './stale-data.ts';
 export { readLag, type ReadLagOptions } from './read-lag.ts';
 export { FaultSchedule } from './schedule.ts';
 export type { Fault, FaultKind, FaultDecision, OutageFault, RateLimitFault, MaintenanceFault, LatencyFault, AckLossFault, ErrorRateFault, ClockSkewFault, StaleDataFault, ReadLagFault, MaintenancePhase, TradingPhase, OutageMode, OutageScope, RateLimitState } from './types.ts';
+export { scaleRateLimits, UsageMeter, banLengthSec, type LimitBreach } from './limits.ts';

@@ -86,3 +86,13 @@ export function banLengthSec(model: RateLimitModel, n: number): number | undefin
   if (model.banLadderSec.length === 0) return undefined;
   return model.banLadderSec[Math.min(n, model.banLadderSec.length - 1)];
 }
+
+/**
+ * A venue's limits for an account on a raised (or lowered) tier: every budget scaled to `tierPct`
+ * of the published one (at least 1), windows, ladder and `ignoredMax` unchanged. 100 returns the
+ * model itself.
+ */
+export function scaleRateLimits(model: RateLimitModel, tierPct: number): RateLimitModel {
+  if (tierPct === 100) return model;
+  return { ...model, rules: model.rules.map((rule) => ({ ...rule, limit: Math.max(1, Math.floor((rule.limit * tierPct) / 100)) })) };
+}

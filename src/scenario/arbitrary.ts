@@ -35,7 +35,14 @@ export function scenarioArbitrary(): fc.Arbitrary<ScenarioInput> {
       symbol: fc.constantFrom(...DIALECT_SYMBOLS[DIALECT_NAMES[0]]),
       venueIds: fc.uniqueArray(fc.stringMatching(/^[a-z][a-z0-9-]{0,11}$/), { minLength: 1, maxLength: 4 }),
     })
-    .chain(({ runMs, symbol, venueIds }) =>
+    // Sometimes two phases: faults only in the chaos phase, then a recovery deadline inside the run.
+    .chain((base) =>
+      fc.option(fc.integer({ min: 1, max: Math.max(1, base.runMs - 1) }).chain((chaosMs) => fc.record({ chaosMs: fc.constant(chaosMs), convergeMs: msArbitrary(1, Math.max(1, base.runMs - chaosMs)) })), { nil: undefined }).map((phases) => ({
+        ...base,
+        phases: phases !== undefined && phases.chaosMs + phases.convergeMs <= base.runMs ? phases : undefined,
+      })),
+    )
+    .chain(({ runMs, symbol, venueIds, phases }) =>
       fc.record(
         {
           name: fc.stringMatching(/^[a-z0-9][a-z0-9-]{0,23}$/),
@@ -45,14 +52,24 @@ export function scenarioArbitrary(): fc.Arbitrary<ScenarioInput> {
           durationSec: durationInputArbitrary(runMs),
           market: marketArbitrary(runMs, symbol),
           venues: fc.tuple(...venueIds.map((id) => venueArbitrary(id, symbol))),
-          inventory: fc.array(fc.record({ atSec: msArbitrary(0, runMs - 1).chain(durationInputArbitrary), base: decimal(-100, 100, 1000) }), { maxLength: 6 }),
-          limits: fc.record({ netBaseMax: decimal(0.001, 100, 1000), hedgeWithinSec: msArbitrary(1, 3_600_000).chain(durationInputArbitrary) }),
-          faults: fc.array(faultArbitrary(runMs, venueIds), { maxLength: 5 }),
+          inventory: fc.array(fc.oneof(fc.record({ atSec: msArbitrary(0, runMs - 1).chain(durationInputArbitrary), base: decimal(-100, 100, 1000) }), inventoryFlowArbitrary(runMs)), { maxLength: 6 }),
+          limits: fc.record(
+            {
+              netBaseMax: decimal(0.001, 100, 1000),
+              hedgeWithinSec: msArbitrary(1, 3_600_000).chain(durationInputArbitrary),
+              unhedgedSecMax: msArbitrary(1, 3_600_000).chain(durationInputArbitrary),
+              grossBaseMaxPerVenue: decimal(0.001, 1000, 1000),
+              marginUsePctMax: decimal(0.1, 100, 10),
+            },
+            { requiredKeys: ['netBaseMax', 'hedgeWithinSec'] },
+          ),
+          faults: fc.array(faultArbitrary(phases?.chaosMs ?? runMs, venueIds), { maxLength: 5 }),
+          ...(phases !== undefined ? { phases: fc.record({ chaosUntilSec: durationInputArbitrary(phases.chaosMs), convergeWithinSec: durationInputArbitrary(phases.convergeMs) }) } : {}),
           policy: fc.constantFrom('reference', './policies/mine.ts', '../shared/policy.mjs'),
           expect: fc.record({ outcome: fc.constantFrom('passed' as const, 'violated' as const), invariant: fc.constantFrom('exposure', 'retryAfter', 'noBan') }, { requiredKeys: [] }),
           eventsMax: fc.integer({ min: 1, max: 10_000_000 }),
         },
-        { requiredKeys: ['name', 'seed', 'durationSec', 'market', 'venues', 'limits'] },
+        { requiredKeys: ['name', 'seed', 'durationSec', 'market', 'venues', 'limits', ...(phases !== undefined ? (['phases'] as const) : [])] },
       ),
     ) as fc.Arbitrary<ScenarioInput>;
 }
@@ -83,6 +100,9 @@ function venueArbitrary(id: string, symbol: string) {
       feeMakerBps: decimal(-5, 10, 10),
       leverage: fc.integer({ min: 1, max: 125 }),
       latencyMs: fc.integer({ min: 0, max: 500 }),
+      basisBps: decimal(-500, 500, 10),
+      spreadBps: decimal(0, 100, 10),
+      rateLimitTierPct: decimal(1, 1000, 1),
     },
     { requiredKeys: ['id', 'dialect'] },
   );
@@ -136,6 +156,19 @@ function faultArbitrary(runMs: number, venueIds: readonly string[]) {
         return fc.record({ ...base, skewMs: fc.integer({ min: -120_000, max: 120_000 }) }, { requiredKeys: [...required, 'skewMs'] });
     }
   });
+}
+
+/** A seeded random flow of client trades, inside the run. */
+function inventoryFlowArbitrary(runMs: number) {
+  return msArbitrary(0, runMs - 1).chain((atMs) =>
+    fc.record({
+      atSec: durationInputArbitrary(atMs),
+      flow: fc.record(
+        { durationSec: msArbitrary(1, runMs - atMs).chain(durationInputArbitrary), ratePerHour: decimal(0.1, 600, 10), baseMax: decimal(0.001, 10, 1000), buyPct: fc.integer({ min: 0, max: 100 }) },
+        { requiredKeys: ['durationSec', 'ratePerHour', 'baseMax'] },
+      ),
+    }),
+  );
 }
 
 /** A seeded random process of windows: rate per hour and a duration range (max ≥ min). */

@@ -110,13 +110,44 @@ export function crossCheck(s: Scenario, file: string, locate: Locate): ScenarioE
   });
 
   s.inventory.forEach((step, i) => {
-    if (step.atSec < s.durationSec) return;
-    push(CODES.window, ['inventory', i, 'atSec'], {
-      message: 'inventory step at or after the end of the run',
-      expected: `atSec < ${s.durationSec} (${run})`,
-      found: String(step.atSec),
-    });
+    if (step.atSec >= s.durationSec) {
+      push(CODES.window, ['inventory', i, 'atSec'], {
+        message: `inventory ${step.flow === undefined ? 'step' : 'flow'} at or after the end of the run`,
+        expected: `atSec < ${s.durationSec} (${run})`,
+        found: String(step.atSec),
+      });
+    } else if (step.flow !== undefined && step.atSec + step.flow.durationSec > s.durationSec + EPSILON_SEC) {
+      push(CODES.window, ['inventory', i, 'flow', 'durationSec'], {
+        message: `inventory flow ends at ${step.atSec + step.flow.durationSec} s, after the run ends`,
+        expected: `atSec + flow.durationSec <= ${s.durationSec} (${run})`,
+        found: `${step.atSec} + ${step.flow.durationSec} = ${step.atSec + step.flow.durationSec}`,
+        hint: `shorten the flow to durationSec ${s.durationSec - step.atSec} or lengthen the run`,
+      });
+    }
   });
+
+  if (s.phases !== undefined) {
+    const { chaosUntilSec, convergeWithinSec } = s.phases;
+    const deadline = chaosUntilSec + convergeWithinSec;
+    if (deadline > s.durationSec + EPSILON_SEC) {
+      push(CODES.window, chaosUntilSec >= s.durationSec ? ['phases', 'chaosUntilSec'] : ['phases', 'convergeWithinSec'], {
+        message: `the recovery deadline (${chaosUntilSec} + ${convergeWithinSec} = ${deadline} s) is after the run ends`,
+        expected: `chaosUntilSec + convergeWithinSec <= ${s.durationSec} (${run})`,
+        found: `${chaosUntilSec} + ${convergeWithinSec} = ${deadline}`,
+        hint: 'end the chaos phase earlier, shorten convergeWithinSec, or lengthen the run so recovery can be observed',
+      });
+    }
+    s.faults.forEach((f, i) => {
+      const endSec = f.atSec + f.durationSec;
+      if (endSec <= chaosUntilSec + EPSILON_SEC) return;
+      push(CODES.window, ['faults', i, 'durationSec'], {
+        message: `fault ${f.process === undefined ? 'window' : 'process span'} ends at ${endSec} s, inside the recovery phase`,
+        expected: `atSec + durationSec <= ${chaosUntilSec} (phases.chaosUntilSec: faults belong to the chaos phase)`,
+        found: `${f.atSec} + ${f.durationSec} = ${endSec}`,
+        hint: `shorten the fault to durationSec ${Math.max(0, chaosUntilSec - f.atSec)} or move phases.chaosUntilSec later`,
+      });
+    });
+  }
   s.market.jumps.forEach((jump, i) => {
     if (jump.atSec < s.durationSec) return;
     push(CODES.window, ['market', 'jumps', i, 'atSec'], {

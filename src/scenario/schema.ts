@@ -125,16 +125,58 @@ export const venueSchema = z.strictObject({
   feeMakerBps: z.number().default(2),
   leverage: z.int().min(1).max(125).default(10),
   latencyMs: z.number().nonnegative().default(5),
+  /**
+   * This venue's mid against the market's, in bps: a perp's premium over the index (+), a
+   * regional discount (−). Hedging here costs or earns that difference.
+   */
+  basisBps: z.number().gt(-10_000).lt(10_000).default(0),
+  /** The quoted spread, best bid to best ask, in bps of the venue's mid (a thin venue quotes wider). */
+  spreadBps: z.number().nonnegative().max(10_000).default(1),
+  /**
+   * The account's rate-limit tier as a percent of the dialect's published budgets: 100 is the
+   * standard tier, 200 a desk whose limits were raised (VIP or market-maker programme). Order
+   * and weight budgets scale; ban lengths do not. A rateLimit fault's budgetPct applies on top.
+   */
+  rateLimitTierPct: z.number().positive().max(10_000).default(100),
 });
 
 // ── Inventory and limits ────────────────────────────────────────────────────────────────────
 
-/** A change in the exposure the desk must hedge, at `atSec`. */
-export const inventoryStepSchema = z.strictObject({
-  atSec: durationSecNonNegative(),
-  /** Exposure delta in base units. */
-  base: z.number(),
+/**
+ * A seeded random flow of client trades from `atSec` for `durationSec`: trades arrive at
+ * exponential intervals (`ratePerHour` on average), each of a size drawn uniformly from
+ * (0, `baseMax`], buying (+) with chance `buyPct`. The same seed gives the same trades.
+ */
+export const inventoryFlowSchema = z.strictObject({
+  durationSec: durationSecPositive(),
+  ratePerHour: z.number().positive().max(360_000),
+  /** Largest single trade, base units. */
+  baseMax: z.number().positive(),
+  /** Percent of trades that add exposure (the desk bought); the rest remove it. 50 is a balanced flow. */
+  buyPct: z.number().min(0).max(100).default(50),
 });
+
+/**
+ * A change in the exposure the desk must hedge: a step of `base` at `atSec`, or a seeded random
+ * `flow` of client trades starting at `atSec`. Exactly one of the two.
+ */
+export const inventoryStepSchema = z
+  .strictObject({
+    atSec: durationSecNonNegative(),
+    /** Exposure delta in base units. */
+    base: z.number().optional(),
+    flow: inventoryFlowSchema.optional(),
+  })
+  .superRefine((step, ctx) => {
+    if ((step.base === undefined) === (step.flow === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: step.base === undefined ? 'an inventory entry needs base: (a step) or flow: (a random flow)' : 'an inventory entry is a step (base:) or a flow (flow:), not both',
+        path: step.base === undefined ? ['base'] : ['flow'],
+        params: { expected: 'exactly one of base: or flow:', hint: 'split it into two entries' },
+      });
+    }
+  });
 
 /** What the policy under test must keep to: net exposure and how fast it hedges. */
 export const limitsSchema = z.strictObject({
@@ -144,6 +186,20 @@ export const limitsSchema = z.strictObject({
   hedgeWithinSec: durationSecPositive(),
   /** Optional: how long exposure may stay over netBaseMax in one stretch, whatever the cause (even every venue down). */
   unhedgedSecMax: durationSecPositive().optional(),
+  /** Optional: largest |position| (perps) or coins held (spot) on any one venue, base units — concentration risk. */
+  grossBaseMaxPerVenue: z.number().positive().optional(),
+  /** Optional: largest initial margin in use on a perp venue, as a percent of its equity. */
+  marginUsePctMax: z.number().positive().max(100).optional(),
+});
+
+/**
+ * Two phases: chaos until `chaosUntilSec` (every fault window must end by then), then recovery.
+ * By `chaosUntilSec + convergeWithinSec` the desk must be hedged again (|net| within netBaseMax)
+ * and stay so to the end of the run — the liveness check, next to the safety checks of chaos.
+ */
+export const phasesSchema = z.strictObject({
+  chaosUntilSec: durationSecPositive(),
+  convergeWithinSec: durationSecPositive(),
 });
 
 // ── Faults: one small schema per kind; a new kind is one const plus one entry in FAULT_SCHEMAS ─
@@ -321,6 +377,7 @@ export const scenarioSchema = z.strictObject({
   faults: z.array(faultSchema).default(() => []),
   policy: policySchema.default(REFERENCE_POLICY),
   expect: expectSchema,
+  phases: phasesSchema.optional(),
   /** Event budget; running out makes the outcome "interrupted". */
   eventsMax: z.int().positive().default(2_000_000),
 });
@@ -339,4 +396,6 @@ export type MaintenanceFaultSpec = z.output<typeof maintenanceFaultSchema>;
 export type VenueSpec = z.output<typeof venueSchema>;
 export type MarketSpec = z.output<typeof marketSchema>;
 export type InventoryStep = z.output<typeof inventoryStepSchema>;
+export type InventoryFlow = z.output<typeof inventoryFlowSchema>;
+export type Phases = z.output<typeof phasesSchema>;
 export type Limits = z.output<typeof limitsSchema>;

@@ -5,7 +5,7 @@ import { createBybitDialect } from '../../mocks/bybit/index.ts';
 import { createKrakenDialect } from '../../mocks/kraken/index.ts';
 import { createOkxDialect } from '../../mocks/okx/index.ts';
 import type { DialectContext, DialectFactory } from '../../mocks/types.ts';
-import { FaultSchedule, ackLoss, clockSkew, errorRate, latency, maintenance, outage, rateLimit, readLag, staleData, type Fault } from '../faults/index.ts';
+import { FaultSchedule, scaleRateLimits, ackLoss, clockSkew, errorRate, latency, maintenance, outage, rateLimit, readLag, staleData, type Fault } from '../faults/index.ts';
 import { checkInvariants, type InvariantResult } from '../invariants/index.ts';
 import { marketSpec, spotMarketSpec } from '../market/markets.ts';
 import { createPricePath } from '../market/price-path.ts';
@@ -103,6 +103,41 @@ export function faultsFromScenario(scenario: Scenario, startMs: number, rng: Rng
   });
 }
 
+/** Client trades a single inventory flow may produce: a limit on the loop, far above any real scenario. */
+export const INVENTORY_FLOW_TRADES_MAX = 100_000;
+
+/**
+ * The scenario's inventory as steps in time order (ms since the run's start, base units): steps
+ * as written, and every `flow` expanded into its seeded client trades. A flow's stream is named by
+ * its start and its place among flows starting then, so adding a step never moves a flow's trades.
+ */
+export function inventoryFromScenario(scenario: Scenario, rng: Rng = createRng(scenario.seed)): { atMs: number; base: number }[] {
+  const out: { atMs: number; base: number; order: number }[] = [];
+  const seen = new Map<number, number>();
+  scenario.inventory.forEach((entry, order) => {
+    const startMs = Math.round(entry.atSec * 1000);
+    if (entry.flow === undefined) {
+      out.push({ atMs: startMs, base: entry.base ?? 0, order });
+      return;
+    }
+    const nth = seen.get(entry.atSec) ?? 0;
+    seen.set(entry.atSec, nth + 1);
+    const stream = rng.fork(`inventory/flow/${entry.atSec}/${nth}`);
+    const endMs = Math.min(startMs + entry.flow.durationSec * 1000, scenario.durationSec * 1000);
+    const meanGapMs = 3_600_000 / entry.flow.ratePerHour;
+    let t = startMs;
+    for (let k = 0; k < INVENTORY_FLOW_TRADES_MAX; k++) {
+      t += -Math.log(1 - stream.next()) * meanGapMs;
+      if (t >= endMs) break;
+      const sign = stream.next() * 100 < entry.flow.buyPct ? 1 : -1;
+      // Sizes in (0, baseMax], rounded to 1e-8 base (a satoshi) so traces stay readable.
+      const size = Math.max(1e-8, Math.round((1 - stream.next()) * entry.flow.baseMax * 1e8) / 1e8);
+      out.push({ atMs: Math.round(t), base: sign * size, order });
+    }
+  });
+  return out.sort((a, b) => a.atMs - b.atMs || a.order - b.order).map(({ atMs, base }) => ({ atMs, base }));
+}
+
 function faultFrom(f: Scenario['faults'][number], base: { venue: string; startMs: number; durationMs: number; id: string }): Fault {
   switch (f.kind) {
     case 'outage':
@@ -173,13 +208,17 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       feeTakerBps: v.feeTakerBps,
       feeMakerBps: v.feeMakerBps,
       leverage: v.leverage,
-      midPrice: (_symbol, ms) => path.priceAt(ms),
+      // The venue's own mid: the market's, shifted by its basis; quoted with its own spread.
+      midPrice: v.basisBps === 0 ? (_symbol, ms) => path.priceAt(ms) : (_symbol, ms) => path.priceAt(ms) * (1 + v.basisBps / 10_000),
+      book: { spreadBps: v.spreadBps },
     });
     engine.onEvent((event) => recordVenueEvent(trace, v.id, event));
     engines.push(engine);
     const factory = DIALECTS[v.dialect];
     if (factory === undefined) throw new Error(`venuechaos bug: no dialect ${v.dialect}`);
-    const dialect = factory(dialectContextFor({ venueId: v.id, engine, faults, now }));
+    const served = factory(dialectContextFor({ venueId: v.id, engine, faults, now }));
+    // The account's rate-limit tier scales the dialect's published budgets.
+    const dialect = v.rateLimitTierPct === 100 ? served : { ...served, limits: scaleRateLimits(served.limits, v.rateLimitTierPct) };
     return { id: v.id, dialect, latencyMs: v.latencyMs };
   });
   for (const engine of engines) {
@@ -223,9 +262,9 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     trace.record('inventory', { deltaBase, inventoryBase });
     policy.onInventoryChange?.({ deltaBase, inventoryBase, timeMs: now() });
   };
-  for (const step of scenario.inventory) {
-    if (step.atSec === 0) applyInventory(step.base);
-    else setTimeout(() => applyInventory(step.base), step.atSec * 1000);
+  for (const step of inventoryFromScenario(scenario, rng)) {
+    if (step.atMs === 0) applyInventory(step.base);
+    else setTimeout(() => applyInventory(step.base), step.atMs);
   }
   const engineTick = setInterval(() => {
     for (const engine of engines) engine.tick(now());

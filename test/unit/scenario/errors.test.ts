@@ -278,3 +278,28 @@ describe('rateLimit: a forced window or a tightened budget, not both', () => {
     expect(onlyError(text)).toMatchObject({ path: 'faults[1].budgetPct', found: '150' });
   });
 });
+
+describe('inventory flows and phases', () => {
+  test('an inventory entry with both base and flow, or neither, is refused at the entry saying which', () => {
+    const both = replaceOnce(EXAMPLE_YAML, '{ atSec: 1200, base: -2 }', '{ atSec: 1200, base: -2, flow: { durationSec: 60, ratePerHour: 10, baseMax: 1 } }');
+    expect(onlyError(both)).toMatchObject({ path: 'inventory[1].flow', expected: 'exactly one of base: or flow:', line: positionOf(both, 'flow').line });
+    const neither = replaceOnce(EXAMPLE_YAML, '{ atSec: 1200, base: -2 }', '{ atSec: 1200 }');
+    expect(onlyError(neither).message).toMatch(/needs base: \(a step\) or flow: \(a random flow\)/);
+  });
+
+  test('a flow that runs past the end of the run is VC_SCENARIO_WINDOW at its durationSec', () => {
+    const text = replaceOnce(EXAMPLE_YAML, '{ atSec: 1200, base: -2 }', '{ atSec: 50m, flow: { durationSec: 20m, ratePerHour: 10, baseMax: 1 } }');
+    expect(onlyError(text)).toMatchObject({ code: 'VC_SCENARIO_WINDOW', path: 'inventory[1].flow.durationSec', found: '3000 + 1200 = 4200', ...positionOf(text, '20m') });
+  });
+
+  test('a fault running into the recovery phase, and a deadline after the run, are both reported', () => {
+    const text = EXAMPLE_YAML + 'phases: { chaosUntilSec: 15m, convergeWithinSec: 50m }\n';
+    expect(errorsOf(text).map((e) => [e.code, e.path, e.found])).toEqual([
+      // The outage (600 + 600 s) ends after chaos does (900 s); the rate limit (700 + 120) does not.
+      ['VC_SCENARIO_WINDOW', 'faults[0].durationSec', '600 + 600 = 1200'],
+      ['VC_SCENARIO_WINDOW', 'phases.convergeWithinSec', '900 + 3000 = 3900'],
+    ]);
+    const fine = EXAMPLE_YAML + 'phases: { chaosUntilSec: 20m, convergeWithinSec: 5m }\n';
+    expect(parseScenario(fine, 'ok.yaml')).toMatchObject({ ok: true, scenario: { phases: { chaosUntilSec: 1200, convergeWithinSec: 300 } } });
+  });
+});

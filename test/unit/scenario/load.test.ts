@@ -21,8 +21,8 @@ describe('loading a valid scenario', () => {
       durationSec: 3600,
       market: { symbol: 'BTC/USDT:USDT', priceStart: 60000, volatilityAnnual: 0.8, driftAnnual: 0, jumps: [] },
       venues: [
-        { id: 'primary', dialect: 'binanceusdm', balances: { USDT: 250000 }, positions: [], feeTakerBps: 4, feeMakerBps: 2, leverage: 10, latencyMs: 5 },
-        { id: 'backup', dialect: 'binanceusdm', balances: { USDT: 250000 }, positions: [], feeTakerBps: 4, feeMakerBps: 2, leverage: 10, latencyMs: 5 },
+        { id: 'primary', dialect: 'binanceusdm', balances: { USDT: 250000 }, positions: [], feeTakerBps: 4, feeMakerBps: 2, leverage: 10, latencyMs: 5, basisBps: 0, spreadBps: 1, rateLimitTierPct: 100 },
+        { id: 'backup', dialect: 'binanceusdm', balances: { USDT: 250000 }, positions: [], feeTakerBps: 4, feeMakerBps: 2, leverage: 10, latencyMs: 5, basisBps: 0, spreadBps: 1, rateLimitTierPct: 100 },
       ],
       inventory: [
         { atSec: 0, base: 5 },

@@ -50,7 +50,12 @@ function requiredPaths(doc: Json): Array<Array<string | number>> {
   const faults = (doc['faults'] as unknown[] | undefined) ?? [];
   faults.forEach((_, i) => paths.push(['faults', i, 'venue'], ['faults', i, 'kind'], ['faults', i, 'atSec'], ['faults', i, 'durationSec']));
   const inventory = (doc['inventory'] as unknown[] | undefined) ?? [];
-  inventory.forEach((_, i) => paths.push(['inventory', i, 'atSec'], ['inventory', i, 'base']));
+  inventory.forEach((entry, i) => {
+    paths.push(['inventory', i, 'atSec']);
+    if ((entry as Json)['flow'] === undefined) paths.push(['inventory', i, 'base']);
+    else paths.push(['inventory', i, 'flow'], ['inventory', i, 'flow', 'durationSec'], ['inventory', i, 'flow', 'ratePerHour'], ['inventory', i, 'flow', 'baseMax']);
+  });
+  if (doc['phases'] !== undefined) paths.push(['phases', 'chaosUntilSec'], ['phases', 'convergeWithinSec']);
   return paths;
 }
 
@@ -69,13 +74,24 @@ const WRONG_TYPES: ReadonlyArray<[Array<string | number>, unknown]> = [
   [['limits'], null],
   [['limits', 'netBaseMax'], { max: 1 }],
   [['limits', 'hedgeWithinSec'], false],
+  [['limits', 'grossBaseMaxPerVenue'], '2 BTC'],
+  [['limits', 'marginUsePctMax'], [50]],
+  [['venues', 0, 'basisBps'], '5bps'],
+  [['venues', 0, 'spreadBps'], null],
+  [['venues', 0, 'rateLimitTierPct'], { pct: 200 }],
+  [['phases'], 'chaos then recovery'],
+  [['inventory'], { atSec: 0, base: 1 }],
 ];
 
 const BAD_DURATIONS = ['10y', '5 min', '1m1h', '-3s', 'soon', '30', '1h30', 'ms'];
 
 function corruptionArbitrary(doc: Json): fc.Arbitrary<{ label: string; apply: Corruption }> {
   const required = requiredPaths(doc);
-  const durationPaths: Array<Array<string | number>> = [['durationSec'], ['limits', 'hedgeWithinSec'], ...required.filter((p) => p[0] === 'faults' && (p[2] === 'atSec' || p[2] === 'durationSec'))];
+  const durationPaths: Array<Array<string | number>> = [
+    ['durationSec'],
+    ['limits', 'hedgeWithinSec'],
+    ...required.filter((p) => (p[0] === 'faults' || p[0] === 'inventory' || p[0] === 'phases') && /Sec$/.test(String(p[p.length - 1]))),
+  ];
   return fc.oneof(
     fc.constantFrom(...required).map((path) => ({ label: `delete ${path.join('.')}`, apply: (d: Json) => remove(d, path) })),
     fc.constantFrom(...WRONG_TYPES).map(([path, value]) => ({ label: `set ${path.join('.')} to ${JSON.stringify(value)}`, apply: (d: Json) => set(d, path, value) })),
