@@ -1,6 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { basename, extname, join, relative } from 'node:path';
-import { formatScenarioErrors, loadScenarioFile, scenarioJsonSchema } from '../scenario/index.ts';
+import { closest, formatScenarioErrors, loadScenarioSet, scenarioJsonSchema, type ScenarioRun } from '../scenario/index.ts';
 import { formatSummary } from '../report/text.ts';
 import { toSummary, writeAtomic, writeReport } from '../report/write.ts';
 import { EXIT_CODES_HELP, ExitCode, type ExitCodeValue } from './exit-codes.ts';
@@ -31,12 +31,13 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
   program
     .command('run')
     .description('run one scenario and check its invariants')
-    .argument('<scenario>', 'scenario file (YAML or JSON)')
+    .argument('<scenario>', 'scenario file (YAML or JSON); a file with a matrix runs every combination')
     .option('--seed <n>', "override the scenario's seed", parseSeed)
+    .option('--run <name>', 'run only this run of a matrix file (its name as printed)')
     .option('--report-dir <dir>', 'where to write summary.json and trace.ndjson (default reports/<scenario>-<seed>/)')
     .option('--json', 'print the summary as JSON instead of text')
     .addHelpText('after', `\n${EXIT_CODES_HELP}`)
-    .action(async (file: string, opts: { seed?: number; reportDir?: string; json?: boolean }) => {
+    .action(async (file: string, opts: RunOpts) => {
       code = await runCommand(file, opts, io);
     });
 
@@ -76,35 +77,61 @@ function parseSeed(value: string): number {
   return n;
 }
 
-async function runCommand(file: string, opts: { seed?: number; reportDir?: string; json?: boolean }, io: Io): Promise<ExitCodeValue> {
-  const loaded = await loadScenarioFile(file);
+interface RunOpts {
+  seed?: number;
+  run?: string;
+  reportDir?: string;
+  json?: boolean;
+}
+
+async function runCommand(file: string, opts: RunOpts, io: Io): Promise<ExitCodeValue> {
+  const loaded = await loadScenarioSet(file);
   if (!loaded.ok) {
     io.err(formatScenarioErrors(loaded.errors));
     io.err(`\nvenuechaos: ${file} has ${loaded.errors.length} problem(s); fix them and run again (venuechaos validate ${file} checks without running).`);
     return ExitCode.usage;
   }
-  const { runScenario } = await import('../sim/run.ts');
-  const result = await runScenario(loaded.scenario, opts.seed !== undefined ? { seed: opts.seed } : {});
-  const dir = opts.reportDir ?? join('reports', `${basename(file, extname(file))}-${result.seed}`);
-  const replay = `npx venuechaos run ${relativeOrSame(file)} --seed ${result.seed}`;
-  const summary = toSummary(result, replay);
-  const paths = await writeReport(dir, summary, result);
-  io.out(opts.json ? JSON.stringify(summary, null, 2) : formatSummary(summary, paths));
-  switch (result.outcome) {
-    case 'passed':
-      return ExitCode.passed;
-    case 'violated':
-      return ExitCode.violated;
-    case 'interrupted':
-      return ExitCode.interrupted;
+  let runs: ScenarioRun[] = loaded.runs;
+  if (opts.run !== undefined) {
+    const names = runs.map((r) => r.name);
+    runs = runs.filter((r) => r.name === opts.run);
+    if (runs.length === 0) {
+      const suggestion = closest(opts.run, names);
+      io.err(`venuechaos: ${file} has no run named "${opts.run}"${suggestion !== undefined ? ` — did you mean "${suggestion}"?` : ''}\n  runs: ${names.join(', ')}`);
+      return ExitCode.usage;
+    }
   }
+  const matrix = loaded.runs.length > 1;
+  const { runScenario } = await import('../sim/run.ts');
+  const summaries = [];
+  const outcomes: string[] = [];
+  for (const run of runs) {
+    const result = await runScenario(run.scenario, opts.seed !== undefined ? { seed: opts.seed } : {});
+    const stem = basename(file, extname(file));
+    const dir = opts.reportDir !== undefined ? (matrix ? join(opts.reportDir, `${run.name}-${result.seed}`) : opts.reportDir) : matrix ? join('reports', stem, `${run.name}-${result.seed}`) : join('reports', `${stem}-${result.seed}`);
+    const replay = `npx venuechaos run ${relativeOrSame(file)}${matrix ? ` --run ${run.name}` : ''} --seed ${result.seed}`;
+    const summary = toSummary(result, replay);
+    const paths = await writeReport(dir, summary, result);
+    summaries.push(summary);
+    outcomes.push(result.outcome);
+    if (!opts.json) io.out(formatSummary(summary, paths) + (runs.length > 1 ? '\n' : ''));
+  }
+  if (opts.json) io.out(JSON.stringify(matrix && opts.run === undefined ? summaries : summaries[0], null, 2));
+  else if (runs.length > 1) {
+    const count = (o: string): number => outcomes.filter((x) => x === o).length;
+    io.out(`matrix ${relativeOrSame(file)}: ${runs.length} runs — ${count('passed')} passed, ${count('violated')} violated, ${count('interrupted')} interrupted`);
+    summaries.forEach((s) => io.out(`  ${s.outcome.padEnd(11)} ${s.meetsExpectation ? '(as expected)    ' : '(NOT as expected)'} ${s.scenario}`));
+  }
+  if (outcomes.includes('violated')) return ExitCode.violated;
+  if (outcomes.includes('interrupted')) return ExitCode.interrupted;
+  return ExitCode.passed;
 }
 
 async function validateCommand(files: string[], io: Io): Promise<ExitCodeValue> {
   let bad = 0;
   for (const file of files) {
-    const loaded = await loadScenarioFile(file);
-    if (loaded.ok) io.out(`ok  ${file}`);
+    const loaded = await loadScenarioSet(file);
+    if (loaded.ok) io.out(`ok  ${file}${loaded.runs.length > 1 ? ` (matrix: ${loaded.runs.length} runs)` : ''}`);
     else {
       bad += 1;
       io.err(formatScenarioErrors(loaded.errors));

@@ -1,18 +1,59 @@
 import { closest } from './did-you-mean.ts';
 import { formatPath, SCENARIO_ERROR_CODES as CODES, type ScenarioError, type ScenarioErrorCode } from './errors.ts';
 import type { Locate, Path } from './positions.ts';
-import { DIALECT_SYMBOLS, type Scenario } from './schema.ts';
+import { DIALECT_SYMBOLS, durationSecPositive, faultSchema, inventoryStepSchema, marketSchema, phasesSchema, venueSchema, type FaultSpec, type InventoryStep, type MarketSpec, type Phases, type Scenario, type VenueSpec } from './schema.ts';
 
 /**
- * Rules that need the whole, schema-valid scenario: venue ids unique and known, every window
- * inside the run, symbols the venues' dialects list. All violations are returned, never only the
- * first. Pure.
+ * Rules across fields: venue ids unique and known, every window inside the run, symbols the
+ * venues' dialects list, faults inside the chaos phase. All violations are returned, never only
+ * the first. Pure.
+ *
+ * They run on whatever parts of the scenario are valid (see `salvage`), so a file with a schema
+ * mistake in one place and a cross-field mistake in another gets both reported at once; a check
+ * whose inputs are themselves invalid is skipped (that mistake is already reported).
  */
+
+/** The valid parts of a scenario; a part that failed the schema is undefined. */
+export interface CheckInput {
+  durationSec: number | undefined;
+  market: MarketSpec | undefined;
+  /** Per venue entry: the parsed venue, or undefined when it failed the schema. */
+  venues: ReadonlyArray<VenueSpec | undefined>;
+  /** Per venue entry: its id as written, when it is a string (valid or not), so faults naming it are not flagged twice. */
+  venueIds: ReadonlyArray<string | undefined>;
+  faults: ReadonlyArray<FaultSpec | undefined>;
+  inventory: ReadonlyArray<InventoryStep | undefined>;
+  phases: Phases | undefined;
+}
+
+/** A schema-valid scenario as check input. */
+export function checkInputOf(s: Scenario): CheckInput {
+  return { durationSec: s.durationSec, market: s.market, venues: s.venues, venueIds: s.venues.map((v) => v.id), faults: s.faults, inventory: s.inventory, phases: s.phases };
+}
+
+/** The parts of raw (schema-invalid) data that are valid on their own, each parsed by its own schema. */
+export function salvage(data: unknown): CheckInput {
+  const doc = data !== null && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>) : {};
+  const list = (key: string): unknown[] => (Array.isArray(doc[key]) ? (doc[key] as unknown[]) : []);
+  const ok = <T>(r: { success: true; data: T } | { success: false }): T | undefined => (r.success ? r.data : undefined);
+  return {
+    durationSec: ok(durationSecPositive().safeParse(doc['durationSec'])),
+    market: ok(marketSchema.safeParse(doc['market'])),
+    venues: list('venues').map((v) => ok(venueSchema.safeParse(v))),
+    venueIds: list('venues').map((v) => {
+      const id = v !== null && typeof v === 'object' ? (v as Record<string, unknown>)['id'] : undefined;
+      return typeof id === 'string' ? id : undefined;
+    }),
+    faults: list('faults').map((f) => ok(faultSchema.safeParse(f))),
+    inventory: list('inventory').map((step) => ok(inventoryStepSchema.safeParse(step))),
+    phases: doc['phases'] === undefined ? undefined : ok(phasesSchema.safeParse(doc['phases'])),
+  };
+}
 
 // Durations come from decimal strings ("0.1s"); sums like 0.1 + 0.2 must not fail by an ulp.
 const EPSILON_SEC = 1e-9;
 
-export function crossCheck(s: Scenario, file: string, locate: Locate): ScenarioError[] {
+export function crossCheck(s: CheckInput, file: string, locate: Locate): ScenarioError[] {
   const errors: ScenarioError[] = [];
   const push = (code: ScenarioErrorCode, path: Path, fields: Omit<ScenarioError, 'code' | 'file' | 'line' | 'column' | 'path'>): void => {
     errors.push({ code, file, ...locate(path), path: formatPath(path), ...fields });
@@ -20,23 +61,25 @@ export function crossCheck(s: Scenario, file: string, locate: Locate): ScenarioE
   const run = `the run lasts durationSec ${s.durationSec}`;
 
   const ids: string[] = [];
-  s.venues.forEach((v, i) => {
-    const first = ids.indexOf(v.id);
-    if (first >= 0) {
+  s.venueIds.forEach((id, i) => {
+    if (id === undefined) return;
+    const first = s.venueIds.indexOf(id);
+    if (first >= 0 && first < i) {
       push(CODES.duplicateVenue, ['venues', i, 'id'], {
-        message: `venue id "${v.id}" is already used by venues[${first}]`,
+        message: `venue id "${id}" is already used by venues[${first}]`,
         expected: 'a unique venue id',
-        found: JSON.stringify(v.id),
-        hint: `rename one of them, e.g. "${v.id}-2"`,
+        found: JSON.stringify(id),
+        hint: `rename one of them, e.g. "${id}-2"`,
       });
     }
-    ids.push(v.id);
+    ids.push(id);
   });
+  const market = s.market;
 
   const unsupported = new Set<string>();
   const baseOf = (symbol: string): string => symbol.split('/')[0] ?? symbol;
   s.venues.forEach((v, i) => {
-    if (v.symbol === undefined) return;
+    if (v === undefined || v.symbol === undefined) return;
     const symbols: readonly string[] = DIALECT_SYMBOLS[v.dialect];
     if (!symbols.includes(v.symbol)) {
       const suggestion = closest(v.symbol, symbols) ?? sameCoins(v.symbol, symbols);
@@ -46,34 +89,36 @@ export function crossCheck(s: Scenario, file: string, locate: Locate): ScenarioE
         found: JSON.stringify(v.symbol),
         ...(suggestion !== undefined ? { hint: `did you mean "${suggestion}"?` } : {}),
       });
-    } else if (baseOf(v.symbol) !== baseOf(s.market.symbol)) {
+    } else if (market !== undefined && baseOf(v.symbol) !== baseOf(market.symbol)) {
       push(CODES.symbol, ['venues', i, 'symbol'], {
-        message: `venue ${v.id} would hedge ${baseOf(v.symbol)} exposure, but the run's market is ${baseOf(s.market.symbol)}`,
-        expected: `a ${baseOf(s.market.symbol)} instrument (${symbols.filter((x) => baseOf(x) === baseOf(s.market.symbol)).join(' | ') || 'none on this dialect'})`,
+        message: `venue ${v.id} would hedge ${baseOf(v.symbol)} exposure, but the run's market is ${baseOf(market.symbol)}`,
+        expected: `a ${baseOf(market.symbol)} instrument (${symbols.filter((x) => baseOf(x) === baseOf(market.symbol)).join(' | ') || 'none on this dialect'})`,
         found: JSON.stringify(v.symbol),
         hint: 'every venue hedges the same coin; market.symbol names it',
       });
     }
   });
   s.venues.forEach((v) => {
-    if (v.symbol !== undefined) return;
+    if (v === undefined || v.symbol !== undefined || market === undefined) return;
     const symbols: readonly string[] = DIALECT_SYMBOLS[v.dialect];
-    if (symbols.includes(s.market.symbol) || unsupported.has(v.dialect)) return;
+    if (symbols.includes(market.symbol) || unsupported.has(v.dialect)) return;
     unsupported.add(v.dialect);
-    const suggestion = closest(s.market.symbol, symbols) ?? sameCoins(s.market.symbol, symbols);
+    const suggestion = closest(market.symbol, symbols) ?? sameCoins(market.symbol, symbols);
     push(CODES.symbol, ['market', 'symbol'], {
-      message: `dialect ${v.dialect} (venue ${v.id}) does not list ${s.market.symbol}`,
+      message: `dialect ${v.dialect} (venue ${v.id}) does not list ${market.symbol}`,
       expected: `one of ${symbols.join(' | ')}`,
-      found: JSON.stringify(s.market.symbol),
+      found: JSON.stringify(market.symbol),
       hint: suggestion !== undefined ? `did you mean "${suggestion}"?` : `give the venue its own instrument with the same base coin: venues[].symbol`,
     });
   });
   s.venues.forEach((v, i) => {
+    if (v === undefined || (v.symbol === undefined && market === undefined)) return;
+    const traded = v.symbol ?? market!.symbol;
     v.positions.forEach((p, j) => {
-      if (p.symbol === (v.symbol ?? s.market.symbol)) return;
+      if (p.symbol === traded) return;
       push(CODES.symbol, ['venues', i, 'positions', j, 'symbol'], {
         message: 'a starting position in a symbol this venue does not trade',
-        expected: JSON.stringify(v.symbol ?? s.market.symbol),
+        expected: JSON.stringify(traded),
         found: JSON.stringify(p.symbol),
         hint: 'each venue trades one instrument: its symbol, or market.symbol (coins on a spot venue are balances, not positions)',
       });
@@ -81,7 +126,9 @@ export function crossCheck(s: Scenario, file: string, locate: Locate): ScenarioE
   });
 
   const unique = [...new Set(ids)];
+  const durationSec = s.durationSec;
   s.faults.forEach((f, i) => {
+    if (f === undefined) return;
     if (!unique.includes(f.venue)) {
       const suggestion = closest(f.venue, unique);
       push(CODES.unknownVenue, ['faults', i, 'venue'], {
@@ -92,36 +139,38 @@ export function crossCheck(s: Scenario, file: string, locate: Locate): ScenarioE
       });
     }
     const endSec = f.atSec + f.durationSec;
-    if (f.atSec >= s.durationSec) {
+    if (durationSec === undefined) return;
+    if (f.atSec >= durationSec) {
       push(CODES.window, ['faults', i, 'atSec'], {
         message: `fault starts at ${f.atSec} s, after the run ends`,
-        expected: `atSec < ${s.durationSec} (${run})`,
+        expected: `atSec < ${durationSec} (${run})`,
         found: String(f.atSec),
         hint: 'move the fault earlier or lengthen the run',
       });
-    } else if (endSec > s.durationSec + EPSILON_SEC) {
+    } else if (endSec > durationSec + EPSILON_SEC) {
       push(CODES.window, ['faults', i, 'durationSec'], {
         message: `fault window ends at ${endSec} s, after the run ends`,
-        expected: `atSec + durationSec <= ${s.durationSec} (${run})`,
+        expected: `atSec + durationSec <= ${durationSec} (${run})`,
         found: `${f.atSec} + ${f.durationSec} = ${endSec}`,
-        hint: `shorten the fault to durationSec ${s.durationSec - f.atSec} or lengthen the run`,
+        hint: `shorten the fault to durationSec ${durationSec - f.atSec} or lengthen the run`,
       });
     }
   });
 
   s.inventory.forEach((step, i) => {
-    if (step.atSec >= s.durationSec) {
+    if (step === undefined || durationSec === undefined) return;
+    if (step.atSec >= durationSec) {
       push(CODES.window, ['inventory', i, 'atSec'], {
         message: `inventory ${step.flow === undefined ? 'step' : 'flow'} at or after the end of the run`,
-        expected: `atSec < ${s.durationSec} (${run})`,
+        expected: `atSec < ${durationSec} (${run})`,
         found: String(step.atSec),
       });
-    } else if (step.flow !== undefined && step.atSec + step.flow.durationSec > s.durationSec + EPSILON_SEC) {
+    } else if (step.flow !== undefined && step.atSec + step.flow.durationSec > durationSec + EPSILON_SEC) {
       push(CODES.window, ['inventory', i, 'flow', 'durationSec'], {
         message: `inventory flow ends at ${step.atSec + step.flow.durationSec} s, after the run ends`,
-        expected: `atSec + flow.durationSec <= ${s.durationSec} (${run})`,
+        expected: `atSec + flow.durationSec <= ${durationSec} (${run})`,
         found: `${step.atSec} + ${step.flow.durationSec} = ${step.atSec + step.flow.durationSec}`,
-        hint: `shorten the flow to durationSec ${s.durationSec - step.atSec} or lengthen the run`,
+        hint: `shorten the flow to durationSec ${durationSec - step.atSec} or lengthen the run`,
       });
     }
   });
@@ -129,15 +178,16 @@ export function crossCheck(s: Scenario, file: string, locate: Locate): ScenarioE
   if (s.phases !== undefined) {
     const { chaosUntilSec, convergeWithinSec } = s.phases;
     const deadline = chaosUntilSec + convergeWithinSec;
-    if (deadline > s.durationSec + EPSILON_SEC) {
-      push(CODES.window, chaosUntilSec >= s.durationSec ? ['phases', 'chaosUntilSec'] : ['phases', 'convergeWithinSec'], {
+    if (durationSec !== undefined && deadline > durationSec + EPSILON_SEC) {
+      push(CODES.window, chaosUntilSec >= durationSec ? ['phases', 'chaosUntilSec'] : ['phases', 'convergeWithinSec'], {
         message: `the recovery deadline (${chaosUntilSec} + ${convergeWithinSec} = ${deadline} s) is after the run ends`,
-        expected: `chaosUntilSec + convergeWithinSec <= ${s.durationSec} (${run})`,
+        expected: `chaosUntilSec + convergeWithinSec <= ${durationSec} (${run})`,
         found: `${chaosUntilSec} + ${convergeWithinSec} = ${deadline}`,
         hint: 'end the chaos phase earlier, shorten convergeWithinSec, or lengthen the run so recovery can be observed',
       });
     }
     s.faults.forEach((f, i) => {
+      if (f === undefined) return;
       const endSec = f.atSec + f.durationSec;
       if (endSec <= chaosUntilSec + EPSILON_SEC) return;
       push(CODES.window, ['faults', i, 'durationSec'], {
@@ -148,11 +198,11 @@ export function crossCheck(s: Scenario, file: string, locate: Locate): ScenarioE
       });
     });
   }
-  s.market.jumps.forEach((jump, i) => {
-    if (jump.atSec < s.durationSec) return;
+  market?.jumps.forEach((jump, i) => {
+    if (durationSec === undefined || jump.atSec < durationSec) return;
     push(CODES.window, ['market', 'jumps', i, 'atSec'], {
       message: 'price jump at or after the end of the run',
-      expected: `atSec < ${s.durationSec} (${run})`,
+      expected: `atSec < ${durationSec} (${run})`,
       found: String(jump.atSec),
     });
   });

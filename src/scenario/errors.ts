@@ -27,6 +27,10 @@ export const SCENARIO_ERROR_CODES = {
   window: 'VC_SCENARIO_WINDOW',
   /** A symbol a venue's dialect does not list, or a position in a symbol the run does not trade. */
   symbol: 'VC_SCENARIO_SYMBOL',
+  /** `extends` names a file that cannot be read, is not a scenario file, or closes a cycle. */
+  extends: 'VC_SCENARIO_EXTENDS',
+  /** A `matrix` axis that is not a field of the scenario, has no values, or expands too far. */
+  matrix: 'VC_SCENARIO_MATRIX',
 } as const;
 
 export type ScenarioErrorCode = (typeof SCENARIO_ERROR_CODES)[keyof typeof SCENARIO_ERROR_CODES];
@@ -45,6 +49,8 @@ export interface ScenarioError {
   expected?: string;
   found?: string;
   hint?: string;
+  /** For a file with a `matrix`: the runs this mistake occurs in, when not all of them. */
+  runs?: string[];
 }
 
 /**
@@ -68,6 +74,7 @@ export function formatScenarioError(e: ScenarioError): string {
   if (e.expected !== undefined) lines.push(`  expected: ${e.expected}`);
   if (e.found !== undefined) lines.push(`  found:    ${e.found}`);
   if (e.hint !== undefined) lines.push(`  hint:     ${e.hint}`);
+  if (e.runs !== undefined) lines.push(`  in runs:  ${e.runs.join(', ')}`);
   return lines.join('\n');
 }
 

@@ -5,7 +5,8 @@
  */
 
 // Loading
-export { loadScenarioFile, parseScenario, scenarioJsonSchema, type ScenarioResult } from './load.ts';
+export { loadScenarioFile, loadScenarioSet, parseScenario, parseScenarioSet, scenarioJsonSchema, type ParseOptions, type ScenarioResult, type ScenarioRun, type ScenarioSetResult } from './load.ts';
+export { EXTENDS_DEPTH_MAX, MATRIX_RUNS_MAX, mergeDeep } from './compose.ts';
 
 // Errors
 export { formatScenarioError, formatScenarioErrors, SCENARIO_ERROR_CODES, type ScenarioError, type ScenarioErrorCode } from './errors.ts';

@@ -11,7 +11,8 @@ export interface Position {
   line: number;
   column: number;
 }
-export type Locate = (path: Path, options?: { key?: boolean }) => Position;
+/** Where a field path was written; `file` when it may be another file than the one loaded (a base, via `extends`). */
+export type Locate = (path: Path, options?: { key?: boolean }) => Position & { file?: string };
 
 /** A locator bound to one parsed document. With `key: true` the last segment points at the key, not its value. */
 export function createLocator(doc: Document, lineCounter: LineCounter): Locate {

@@ -365,6 +365,16 @@ export const expectSchema = z
 
 /** A whole scenario file. Parse text with `parseScenario`, which adds positions and the cross-field checks. */
 export const scenarioSchema = z.strictObject({
+  /**
+   * Reuse: a base scenario file (relative to this one) merged under this file — mappings key by
+   * key, lists and values replaced, `null` removes. Resolved before validation (compose.ts).
+   */
+  extends: z.string().regex(/\.(?:ya?ml|json)$/).optional(),
+  /**
+   * Reuse: field path → list of values (`seed: [1, 2]`, `"faults[0].durationSec": [1m, 5m]`); the
+   * file expands into one run per combination, named `<name>--<axis>-<value>…`. Resolved before validation.
+   */
+  matrix: z.record(z.string(), z.array(z.unknown()).min(1)).optional(),
   name: nameSchema,
   description: z.string().default(''),
   sources: z.array(z.url()).optional(),

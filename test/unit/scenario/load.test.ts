@@ -122,10 +122,10 @@ describe('loading a file that is not there', () => {
 
 describe('scenarioJsonSchema', () => {
   test('describes the input: strict objects, durations as number or string, fault kinds', () => {
-    const schema = scenarioJsonSchema() as { type: string; additionalProperties: boolean; required: string[]; properties: Record<string, any> };
+    const schema = scenarioJsonSchema() as { type: string; additionalProperties: boolean; else: { required: string[] }; properties: Record<string, any> };
     expect(schema.type).toBe('object');
     expect(schema.additionalProperties).toBe(false);
-    expect(schema.required).toEqual(expect.arrayContaining(['name', 'seed', 'durationSec', 'market', 'venues', 'limits']));
+    expect(schema.else.required).toEqual(expect.arrayContaining(['name', 'seed', 'durationSec', 'market', 'venues', 'limits']));
     expect(schema.properties['durationSec']).toEqual({ type: ['number', 'string'], description: expect.stringMatching(/^a duration: seconds as a number, or a string/) });
     const kinds = (schema.properties['faults'].items.oneOf as Array<{ properties: { kind: { const: string } } }>).map((o) => o.properties.kind.const);
     expect(kinds).toEqual([...FAULT_KINDS]);
