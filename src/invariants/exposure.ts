@@ -1,3 +1,4 @@
+import { holdingsSteps } from './holdings.ts';
 import { absUnits, fromUnits, toUnits } from './units.ts';
 import { result, type Invariant, type InvariantInput, type Violation } from './types.ts';
 
@@ -22,35 +23,13 @@ export const exposureInvariant: Invariant = {
     const endMs = input.durationMs;
 
     // Change points: exposure changes (trace) and venue availability changes (fault windows).
-    const changes = new Map<number, Array<() => void>>();
-    const at = (t: number, fn: () => void): void => {
-      const list = changes.get(t) ?? [];
-      list.push(fn);
-      changes.set(t, list);
-    };
-    let inventory = 0n;
-    const positions = new Map<string, bigint>();
-    // Coins of the run's base asset held on venues (spot holdings, coin collateral) are exposure too.
-    const holdings = new Map<string, bigint>();
-    for (const event of input.trace) {
-      if (event.type === 'inventory') {
-        const value = toUnits(String(event['inventoryBase']));
-        at(event.tMs, () => (inventory = value));
-      } else if (event.type === 'venue.balance' && input.baseAsset !== undefined && event['asset'] === input.baseAsset) {
-        const venue = String(event.venue);
-        const wallet = toUnits(String(event['wallet']));
-        at(event.tMs, () => holdings.set(venue, wallet));
-      } else if (event.type === 'venue.position') {
-        const venue = String(event.venue);
-        const size = toUnits(String(event['size']));
-        at(event.tMs, () => positions.set(venue, size));
-      }
-    }
+    const steps = holdingsSteps(input);
+    const changes = new Set(steps.map((s) => s.tMs));
     for (const fault of input.faults.faults) {
-      at(Math.max(0, fault.startMs - input.startMs), () => undefined);
-      at(Math.max(0, fault.endMs - input.startMs), () => undefined);
+      changes.add(Math.max(0, fault.startMs - input.startMs));
+      changes.add(Math.max(0, fault.endMs - input.startMs));
     }
-    const times = [...changes.keys()].filter((t) => t <= endMs).sort((a, b) => a - b);
+    const times = [...changes].filter((t) => t <= endMs).sort((a, b) => a - b);
     times.push(endMs);
 
     const violations: Violation[] = [];
@@ -59,14 +38,13 @@ export const exposureInvariant: Invariant = {
     let breachTotalMs = 0;
     let reported = false;
     let reportedTotal = false;
+    let net = 0n;
+    let k = 0;
     for (let i = 0; i < times.length; i++) {
       const t = times[i] ?? endMs;
-      for (const fn of changes.get(t) ?? []) fn();
+      for (let step = steps[k]; step !== undefined && step.tMs <= t; step = steps[++k]) net = step.net;
       const next = times[i + 1] ?? endMs;
       if (next <= t) continue;
-      let net = inventory;
-      for (const size of positions.values()) net += size;
-      for (const coins of holdings.values()) net += coins;
       if (absUnits(net) <= limit) {
         breachHedgeableMs = 0;
         breachTotalMs = 0;

@@ -17,6 +17,8 @@ export interface InvariantResult {
   firstViolation: Violation | null;
   /** How many violations in total (the first is reported in full). */
   numViolations: number;
+  /** Why a passing result checked nothing, e.g. its limit is not set in the scenario. */
+  note?: string;
 }
 
 export interface InvariantInput {
@@ -26,7 +28,17 @@ export interface InvariantInput {
   startMs: number;
   durationMs: number;
   venues: readonly string[];
-  limits: { netBaseMax: number; hedgeWithinSec: number; unhedgedSecMax?: number | undefined };
+  limits: {
+    netBaseMax: number;
+    hedgeWithinSec: number;
+    unhedgedSecMax?: number | undefined;
+    /** Largest |position| (perp) or base coins held (spot) on any one venue, base units. */
+    grossBaseMaxPerVenue?: number | undefined;
+    /** Largest initial margin in use on a perp venue, percent of its margin balance (0–100). */
+    marginUsePctMax?: number | undefined;
+  };
+  /** Chaos until `chaosUntilSec`, then recovery: hedged by `chaosUntilSec + convergeWithinSec` and after. */
+  phases?: { chaosUntilSec: number; convergeWithinSec: number } | undefined;
   /** The run's base coin (e.g. "BTC"): its balances on venues count in exposure. */
   baseAsset?: string;
 }
@@ -37,6 +49,16 @@ export interface Invariant {
   check(input: InvariantInput): InvariantResult;
 }
 
-export function result(name: string, violations: Violation[]): InvariantResult {
-  return { name, passed: violations.length === 0, firstViolation: violations[0] ?? null, numViolations: violations.length };
+export function result(name: string, violations: Violation[], note?: string): InvariantResult {
+  return { name, passed: violations.length === 0, firstViolation: violations[0] ?? null, numViolations: violations.length, ...(note !== undefined ? { note } : {}) };
+}
+
+/** A check whose limit the scenario does not set: it passes, and says it checked nothing. */
+export function notConfigured(name: string, what: string): InvariantResult {
+  return result(name, [], `not checked: ${what} is not set in the scenario`);
+}
+
+/** Virtual ms as the report writes times: "+12.345 s". */
+export function atSec(tMs: number): string {
+  return `+${(tMs / 1000).toFixed(3)} s`;
 }

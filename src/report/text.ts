@@ -15,7 +15,9 @@ export function formatSummary(summary: Summary, paths?: { summaryPath: string; t
   for (const inv of summary.invariants) {
     const mark = inv.passed ? 'ok  ' : 'FAIL';
     const detail = inv.firstViolation === null ? '' : ` — at +${(inv.firstViolation.tMs / 1000).toFixed(3)} s: ${inv.firstViolation.message}${inv.numViolations > 1 ? ` (+${inv.numViolations - 1} more)` : ''}`;
-    lines.push(`  ${mark} ${inv.name}${detail}`);
+    // A note says why a passing check looked at nothing (its limit is not set).
+    const note = inv.note === undefined ? '' : ` (${inv.note})`;
+    lines.push(`  ${mark} ${inv.name}${detail}${note}`);
   }
   lines.push('');
   lines.push('faults (requests hit / windows scheduled):');

@@ -9,7 +9,7 @@ export interface Summary {
   outcome: RunResult['outcome'];
   expected: RunResult['expected'];
   meetsExpectation: boolean;
-  invariants: Array<{ name: string; passed: boolean; firstViolation: RunResult['invariants'][number]['firstViolation']; numViolations: number }>;
+  invariants: Array<{ name: string; passed: boolean; firstViolation: RunResult['invariants'][number]['firstViolation']; numViolations: number; note?: string }>;
   traceHash: string;
   simulatedMs: number;
   wallMs: number;
@@ -29,7 +29,7 @@ export function toSummary(result: RunResult, replay: string): Summary {
     outcome: result.outcome,
     expected: result.expected,
     meetsExpectation: meetsExpectation(result),
-    invariants: result.invariants.map((i) => ({ name: i.name, passed: i.passed, firstViolation: i.firstViolation, numViolations: i.numViolations })),
+    invariants: result.invariants.map((i) => ({ name: i.name, passed: i.passed, firstViolation: i.firstViolation, numViolations: i.numViolations, ...(i.note !== undefined ? { note: i.note } : {}) })),
     traceHash: result.traceHash,
     simulatedMs: result.simulatedMs,
     wallMs: result.wallMs,

@@ -11,7 +11,7 @@ import { marketSpec, spotMarketSpec } from '../market/markets.ts';
 import { createPricePath } from '../market/price-path.ts';
 import { createTransport } from '../net/transport.ts';
 import type { Policy, PolicyContext, PolicyVenue } from '../redundancy/policy.ts';
-import { createReferencePolicy } from '../redundancy/reference.ts';
+import { formatPolicyLoadError, loadPolicy, type PolicyLoadError } from '../redundancy/load-policy.ts';
 import type { Scenario } from '../scenario/index.ts';
 import { createVenueEngine } from '../venue/engine.ts';
 import { createAccountHistory } from '../venue/history.ts';
@@ -55,6 +55,16 @@ export interface RunOptions {
   seed?: number;
   /** Overrides the scenario's policy. */
   policy?: Policy;
+  /** Where a scenario's relative policy path resolves (the scenario file's directory); default: the current directory. */
+  policyDir?: string;
+}
+
+/** The scenario's policy module could not be loaded (see `error`; the CLI checks this before running). */
+export class PolicyLoadFailure extends Error {
+  constructor(readonly error: PolicyLoadError) {
+    super(formatPolicyLoadError(error));
+    this.name = 'PolicyLoadFailure';
+  }
 }
 
 /** Dialects by scenario name. A new dialect is one line here. */
@@ -162,6 +172,13 @@ function faultFrom(f: Scenario['faults'][number], base: { venue: string; startMs
 }
 
 export async function runScenario(scenario: Scenario, options: RunOptions = {}): Promise<RunResult> {
+  // A user policy module is imported now (real I/O), before virtual time starts.
+  let policy = options.policy;
+  if (policy === undefined) {
+    const loaded = await loadPolicy(scenario.policy, options.policyDir);
+    if (!loaded.ok) throw new PolicyLoadFailure(loaded.error);
+    policy = loaded.create();
+  }
   const seed = options.seed ?? scenario.seed;
   const wallStart = performance.now();
   const clock = virtualClock();
@@ -255,7 +272,6 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     setTimeout(() => trace.record('fault.start', detail), fault.startMs - startMs);
     setTimeout(() => trace.record('fault.end', detail), fault.endMs - startMs);
   }
-  const policy = options.policy ?? createReferencePolicy();
   let inventoryBase = 0;
   const applyInventory = (deltaBase: number): void => {
     inventoryBase = Math.round((inventoryBase + deltaBase) * 1e12) / 1e12;
@@ -325,6 +341,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     durationMs: simulatedMs,
     venues: scenario.venues.map((v) => v.id),
     limits: scenario.limits,
+    phases: scenario.phases,
     baseAsset,
   });
   if (policyFailure !== undefined) {
@@ -404,7 +421,7 @@ function recordVenueEvent(trace: Trace, venue: string, event: VenueEvent): void 
         clientOrderId: o.clientOrderId,
         status: o.status,
         side: o.side,
-        type: o.type,
+        orderType: o.type,
         qty: o.qty,
         filledQty: o.filledQty,
         reduceOnly: o.reduceOnly,
@@ -426,5 +443,11 @@ function recordVenueEvent(trace: Trace, venue: string, event: VenueEvent): void 
       // Spot activity: coins held count in exposure (the invariant reads the base asset's wallet).
       trace.record('venue.balance', { venue, asset: event.balance.asset, wallet: event.balance.wallet, locked: event.balance.locked });
       return;
+    case 'margin': {
+      // Perp margin samples: the marginUse invariant reads initial margin against margin balance.
+      const b = event.balance;
+      trace.record('venue.margin', { venue, asset: b.asset, wallet: b.wallet, marginBalance: b.marginBalance, initialMargin: b.initialMargin, maintenanceMargin: b.maintenanceMargin });
+      return;
+    }
   }
 }

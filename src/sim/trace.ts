@@ -53,6 +53,8 @@ export class Trace {
   }
 
   record(type: string, data: Record<string, unknown> = {}): TraceEvent {
+    // `seq`, `tMs` and `type` belong to the trace: a field of the same name would silently replace them.
+    if ('type' in data || 'seq' in data || 'tMs' in data) throw new Error(`venuechaos bug: trace event ${type} carries a reserved field (type, seq or tMs)`);
     const event: TraceEvent = { seq: this.events.length, tMs: this.elapsedMs(), type, ...data };
     this.events.push(event);
     for (const listener of this.#listeners) listener(event);

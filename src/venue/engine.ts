@@ -88,6 +88,16 @@ import type {
  *   realized perp losses, a liquidation floored at 0) expires instead of filling, and a
  *   liquidation cancels the spot orders that spend the liquidated asset. The balance of a spot
  *   asset never goes negative; the engine asserts it.
+ * - **Margin samples.** Perp accounts emit `margin` events (one asset's row, see {@link AssetBalance}:
+ *   the same figures the order check and liquidation use) so a reader can follow margin use —
+ *   initial margin ÷ margin balance — over time: after every operation that changed the asset's
+ *   account (a perp order or fill, a liquidation, spot activity in a margin asset), and at a tick
+ *   only when the use is above every value emitted since then (a new peak; the first tick always
+ *   emits, as a baseline), and just before a liquidation (the state that triggered it). Ticks are
+ *   the engine's own margin resolution (liquidation is checked there), and emitting peaks rather
+ *   than every tick keeps the trace proportional to the work done, not to the simulated duration,
+ *   while every maximum stays in it: a use over any limit is first seen at an operation or at a
+ *   new peak. Use falls back only at an operation's sample.
  * - **Events.** Spot activity emits one `balance` event per asset it touched, after the
  *   operation's order and fill events (placeOrder, cancelOrder, tick each flush once).
  * - **Specs.** A spot market's `settle` must equal its `quote`, and the digits of its qty step
@@ -130,6 +140,10 @@ export function createVenueEngine(opts: VenueEngineOptions): VenueEngine {
   const touched = new Set<string>();
   /** Assets some perp settles in: their balance rows carry margin. */
   const marginAssets = new Set(markets.filter((m) => m.kind === 'linearPerp').map((m) => m.settle));
+  /** Margin assets whose account changed in the current operation (see `flushMargin`). */
+  const marginTouched = new Set<string>();
+  /** Per margin asset, the highest use emitted since its last change (see `flushMargin`). */
+  const marginPeaks = new Map<string, MarginUse>();
   let orderIdLast = 0;
   let tradeIdLast = 0;
   let tickMsLast = -Infinity;
@@ -339,6 +353,7 @@ export function createVenueEngine(opts: VenueEngineOptions): VenueEngine {
     p.updatedMs = nowMs;
     const quote = D.mul(qty, price);
     wallet.set(s.spec.settle, (wallet.get(s.spec.settle) ?? 0n) + realized - fee);
+    marginTouched.add(s.spec.settle);
     o.filled += qty;
     o.cumQuote += quote;
     o.updatedMs = nowMs;
@@ -448,6 +463,7 @@ export function createVenueEngine(opts: VenueEngineOptions): VenueEngine {
     if (o.status === status) return;
     o.status = status;
     o.updatedMs = nowMs;
+    if (!isSpot(o.spec)) marginTouched.add(o.spec.spec.settle);
     if (status === 'new' || status === 'partiallyFilled') openOrders.set(o.orderId, o);
     else {
       openOrders.delete(o.orderId);
@@ -467,6 +483,7 @@ export function createVenueEngine(opts: VenueEngineOptions): VenueEngine {
     ordersByClientId.set(o.clientOrderId, o);
     openOrders.set(o.orderId, o);
     if (reserved !== 0n) touched.add(spendAsset(o.spec, o.side));
+    if (!isSpot(o.spec)) marginTouched.add(o.spec.spec.settle);
     emit({ type: 'order', order: orderView(o) });
     return o;
   }
@@ -476,11 +493,35 @@ export function createVenueEngine(opts: VenueEngineOptions): VenueEngine {
     if (touched.size === 0) return;
     const assets = [...touched].sort();
     touched.clear();
+    // Spot activity in an asset that also margins perps moves its margin balance.
+    for (const asset of assets) if (marginAssets.has(asset)) marginTouched.add(asset);
     const rows = engine.balances(nowMs);
     for (const asset of assets) {
       const balance = rows.find((b) => b.asset === asset);
       if (balance !== undefined) emit({ type: 'balance', balance });
     }
+  }
+
+  /**
+   * Emits a `margin` event for each margin asset whose account this operation changed, and at a
+   * tick also for each whose use is a new peak since its last event (see the model above).
+   */
+  function flushMargin(nowMs: number, atTick: boolean): void {
+    for (const asset of [...marginAssets].sort()) {
+      const a = account(asset, nowMs);
+      const peak = marginPeaks.get(asset);
+      const use: MarginUse = { initialMargin: a.im, marginBalance: a.marginBalance };
+      if (marginTouched.has(asset) || (atTick && (peak === undefined || useAbove(use, peak)))) emitMargin(asset, nowMs);
+    }
+    marginTouched.clear();
+  }
+
+  /** Emits one margin asset's row as a `margin` event; its use is the new reference for peaks. */
+  function emitMargin(asset: string, nowMs: number): void {
+    const a = account(asset, nowMs);
+    marginPeaks.set(asset, { initialMargin: a.im, marginBalance: a.marginBalance });
+    const balance = engine.balances(nowMs).find((b) => b.asset === asset);
+    if (balance !== undefined) emit({ type: 'margin', balance });
   }
 
   function validate(req: PlaceOrderRequest): { ok: true; value: Validated } | Rejected {
@@ -621,6 +662,7 @@ export function createVenueEngine(opts: VenueEngineOptions): VenueEngine {
         else if (o.filled > 0n) setStatus(o, 'partiallyFilled', req.nowMs);
       }
       flushBalances(req.nowMs);
+      flushMargin(req.nowMs, false);
       return { ok: true, value: orderView(o) };
     },
 
@@ -630,6 +672,7 @@ export function createVenueEngine(opts: VenueEngineOptions): VenueEngine {
       if (!openOrders.has(o.orderId)) return reject('orderNotCancelable', `order ${o.orderId} is ${o.status}`);
       setStatus(o, 'canceled', ref.nowMs);
       flushBalances(ref.nowMs);
+      flushMargin(ref.nowMs, false);
       return { ok: true, value: orderView(o) };
     },
 
@@ -753,9 +796,14 @@ export function createVenueEngine(opts: VenueEngineOptions): VenueEngine {
       for (const settle of marginAssets) {
         const a = account(settle, nowMs);
         const exposed = markets.some((m) => m.kind === 'linearPerp' && m.settle === settle && sizeOf(m.symbol) !== 0n);
-        if (exposed && a.marginBalance < a.mm) liquidate(settle, nowMs);
+        if (exposed && a.marginBalance < a.mm) {
+          // The state that triggers a liquidation is the highest margin use there is: sample it first.
+          emitMargin(settle, nowMs);
+          liquidate(settle, nowMs);
+        }
       }
       flushBalances(nowMs);
+      flushMargin(nowMs, true);
     },
 
     onEvent(listener: (event: VenueEvent) => void): () => void {
@@ -824,6 +872,26 @@ interface Validated {
 }
 
 type Rejected = { ok: false; reason: VenueRejection; message: string };
+
+/** One margin asset's use: initial margin in use against the margin balance (wallet + unrealized PnL). */
+interface MarginUse {
+  initialMargin: D.Fixed;
+  marginBalance: D.Fixed;
+}
+
+/**
+ * True when `a`'s margin use (initialMargin ÷ marginBalance) is above `b`'s, compared exactly
+ * (cross-multiplied). No margin in use is 0 %; margin in use with no margin balance left is above
+ * every finite use.
+ */
+function useAbove(a: MarginUse, b: MarginUse): boolean {
+  const unbounded = (x: MarginUse): boolean => x.initialMargin > 0n && x.marginBalance <= 0n;
+  if (unbounded(b)) return false;
+  if (unbounded(a)) return true;
+  if (a.initialMargin === 0n) return false;
+  if (b.initialMargin === 0n) return true;
+  return a.initialMargin * b.marginBalance > b.initialMargin * a.marginBalance;
+}
 
 function reject(reason: VenueRejection, message: string): Rejected {
   return { ok: false, reason, message };

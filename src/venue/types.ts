@@ -250,12 +250,19 @@ export interface OrderRef {
  * releasing funds), once per asset touched, after the operation's order and fill events. Perp
  * balance changes are still told by `position` events (their sequence is unchanged), so a reader
  * of the past takes a balance snapshot on either.
+ *
+ * `margin` samples one margin asset's row (the asset a perp settles in), last in an operation:
+ * after every operation that changed that asset's account, and at a tick when its margin use
+ * (`initialMargin` ÷ `marginBalance`) is a new peak since then. A liquidation is preceded by one
+ * more, of the state that triggered it, before its events. See the engine's model; margin use
+ * over time is read from these.
  */
 export type VenueEvent =
   | { type: 'order'; order: Order }
   | { type: 'fill'; fill: Fill }
   | { type: 'position'; position: Position }
   | { type: 'balance'; balance: AssetBalance }
+  | { type: 'margin'; balance: AssetBalance }
   | { type: 'liquidation'; symbol: string; size: string; price: string; timeMs: number };
 
 export interface VenueEngine {

@@ -49,3 +49,12 @@ describe('seeded random streams', () => {
     expect(x).toBe(y);
   });
 });
+
+describe('reserved fields', () => {
+  test('an event carrying type, seq or tMs is refused: it would replace the trace\'s own', () => {
+    const trace = new Trace({ startMs: 0, now: () => 0 });
+    expect(() => trace.record('venue.order', { type: 'market' })).toThrow(/reserved field/);
+    expect(() => trace.record('x', { seq: 3 })).toThrow(/reserved field/);
+    expect(trace.record('venue.order', { orderType: 'market' })).toMatchObject({ type: 'venue.order', orderType: 'market' });
+  });
+});

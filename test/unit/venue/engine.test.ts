@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { DEFAULT_MARKETS } from '../../../src/market/markets.ts';
+import { DEFAULT_MARKETS, DEFAULT_SPOT_MARKETS } from '../../../src/market/markets.ts';
 import { createVenueEngine } from '../../../src/venue/engine.ts';
 import type { VenueEvent } from '../../../src/venue/types.ts';
 import { BTC, ETH, btcWithNotionalMin, testVenue } from './helpers.ts';
@@ -268,8 +268,11 @@ describe('liquidation', () => {
     v.events.length = 0;
     v.setMid(53992.9);
     v.engine.tick(3000);
-    expect(v.events[0]).toEqual({ type: 'order', order: expect.objectContaining({ orderId: stop.orderId, status: 'canceled' }) });
-    expect(v.events[1]).toEqual({ type: 'liquidation', symbol: BTC, size: '0.16', price: '53992.9', timeMs: 3000 });
+    // First the margin sample of the state that triggered it (margin balance below maintenance margin).
+    expect(v.events[0]).toMatchObject({ type: 'margin', balance: { asset: 'USDT', initialMargin: '863.8864' } });
+    expect(v.events[1]).toEqual({ type: 'order', order: expect.objectContaining({ orderId: stop.orderId, status: 'canceled' }) });
+    expect(v.events[2]).toEqual({ type: 'liquidation', symbol: BTC, size: '0.16', price: '53992.9', timeMs: 3000 });
+    expect(v.events.at(-1)).toMatchObject({ type: 'margin', balance: { asset: 'USDT', initialMargin: '0', wallet: '34.543808' } });
     expect(v.position().size).toBe('0');
     const close = v.engine.trades(BTC).at(-1);
     expect(close).toMatchObject({ side: 'sell', qty: '0.16', price: '53992.9', fee: '0', clientOrderId: `autoclose-${close?.orderId}`, realizedPnl: '-961.616' });
@@ -294,16 +297,16 @@ describe('liquidation', () => {
 });
 
 describe('events and ids', () => {
-  test('emits order on every status change, fill and position on every fill, in that order', () => {
+  test('emits order on every status change, fill and position on every fill, in that order, then one margin sample', () => {
     const v = testVenue();
     const o = v.place({ side: 'buy', qty: '3' });
     const shape = (e: VenueEvent) => (e.type === 'order' ? `order:${e.order.status}` : e.type === 'fill' ? `fill:${e.fill.qty}` : e.type === 'position' ? `position:${e.position.size}` : e.type);
-    expect(v.events.map(shape)).toEqual(['order:new', 'fill:2', 'position:2', 'fill:1', 'position:3', 'order:filled']);
+    expect(v.events.map(shape)).toEqual(['order:new', 'fill:2', 'position:2', 'fill:1', 'position:3', 'order:filled', 'margin']);
     expect(o.orderId).toBe('1');
     v.events.length = 0;
     const rest = v.place({ type: 'limit', side: 'sell', qty: '1', price: '61000' });
     v.engine.cancelOrder({ symbol: BTC, orderId: rest.orderId, nowMs: 2 });
-    expect(v.events.map(shape)).toEqual(['order:new', 'order:canceled']);
+    expect(v.events.map(shape)).toEqual(['order:new', 'margin', 'order:canceled', 'margin']);
     expect(rest.orderId).toBe('2');
     expect(v.engine.trades(BTC).map((f) => f.tradeId)).toEqual(['1', '2']);
   });
@@ -315,7 +318,58 @@ describe('events and ids', () => {
     engine.placeOrder({ symbol: BTC, side: 'buy', type: 'market', qty: '0.01', clientOrderId: 'a', nowMs: 0 });
     off();
     engine.placeOrder({ symbol: BTC, side: 'buy', type: 'market', qty: '0.01', clientOrderId: 'b', nowMs: 0 });
-    expect(seen).toEqual(['order', 'fill', 'position', 'order']);
+    expect(seen).toEqual(['order', 'fill', 'position', 'order', 'margin']);
+  });
+});
+
+describe('margin samples', () => {
+  const margins = (v: ReturnType<typeof testVenue>) => v.events.flatMap((e) => (e.type === 'margin' ? [e.balance] : []));
+
+  test('a margin sample is the settle asset\'s balance row, the figures the order check and liquidation use', () => {
+    const v = testVenue({ balances: { USDT: '100000' } });
+    v.place({ side: 'buy', qty: '1' });
+    expect(margins(v)).toEqual([v.usdt()]);
+    expect(margins(v)[0]).toMatchObject({ asset: 'USDT', initialMargin: '6000' });
+  });
+
+  test('a tick samples a margin asset once as a baseline, then only when its use reaches a new peak', () => {
+    const v = testVenue({ balances: { USDT: '100000' } });
+    v.engine.tick(1000);
+    expect(margins(v)).toMatchObject([{ asset: 'USDT', initialMargin: '0', updatedMs: 1000 }]);
+    v.engine.tick(2000);
+    expect(margins(v)).toHaveLength(1); // flat: use stays 0
+    v.place({ side: 'sell', qty: '1' }); // short 1 at 60000: op sample
+    v.events.length = 0;
+    v.setMid(60100); // a rally raises a short's margin use: new peak
+    v.engine.tick(3000);
+    v.setMid(60050); // lower again: no sample
+    v.engine.tick(4000);
+    v.setMid(60080); // above 60050 but below the 60100 peak: no sample
+    v.engine.tick(5000);
+    v.setMid(60200); // new peak
+    v.engine.tick(6000);
+    expect(margins(v).map((b) => [b.updatedMs, b.initialMargin])).toEqual([
+      [3000, '6010'],
+      [6000, '6020'],
+    ]);
+  });
+
+  test('any change of the account resets the peak: the sample after it is the new reference', () => {
+    const v = testVenue({ balances: { USDT: '100000' } });
+    v.place({ side: 'sell', qty: '1' });
+    v.setMid(60500);
+    v.engine.tick(2000); // peak
+    v.place({ side: 'buy', qty: '0.5', nowMs: 2500 }); // halve the short: use falls, sampled
+    v.events.length = 0;
+    v.setMid(60600); // use below the old peak, above the halved position's: sampled
+    v.engine.tick(3000);
+    expect(margins(v).map((b) => b.initialMargin)).toEqual(['3030']);
+  });
+
+  test('a venue with only spot markets emits no margin samples', () => {
+    const v = testVenue({ markets: [...DEFAULT_SPOT_MARKETS], balances: { USDT: '100000' } });
+    v.engine.tick(1000);
+    expect(margins(v)).toEqual([]);
   });
 });
 

@@ -234,7 +234,9 @@ describe('spot and perps in one engine (a unified account)', () => {
     expect(v.engine.getOrder({ symbol: BTC_SPOT, orderId: spot.orderId })?.status).toBe('canceled');
     expect(v.events.some((e) => e.type === 'liquidation')).toBe(true);
     expect(v.balance('USDT')).toMatchObject({ wallet: '34.543808', locked: '0' });
-    expect(v.events.at(-1)).toMatchObject({ type: 'balance', balance: { asset: 'USDT', locked: '0' } });
+    expect(v.events.filter((e) => e.type === 'balance').at(-1)).toMatchObject({ type: 'balance', balance: { asset: 'USDT', locked: '0' } });
+    // The liquidation changed the margin asset's account: one margin sample, last.
+    expect(v.events.at(-1)).toMatchObject({ type: 'margin', balance: { asset: 'USDT', initialMargin: '0', wallet: '34.543808' } });
   });
 
   test('a resting spot order whose funds realized perp losses took expires instead of filling', () => {
