@@ -58,10 +58,11 @@ export function classifyError(error: unknown): ErrorMeaning {
 
 /**
  * "The order may or may not have executed", raised by ccxt as plain ExchangeError: OKX 51149
- * (order timed out, outcome unknown), Bybit retCode 10000 "Server Timeout". Treating them as a
- * refusal hedges the same quantity twice.
+ * (order timed out, outcome unknown), Bybit retCode 10000 "Server Timeout" and 10016 "Server
+ * error" (its 5xx in a 200). Treating them as a refusal hedges the same quantity twice, and marks a
+ * venue that is down as merely refusing.
  */
-const UNKNOWN_OUTCOME_WORDS: readonly RegExp[] = [/"sCode"\s*:\s*"51149"/, /"code"\s*:\s*"51149"/, /"retCode"\s*:\s*10000\b/];
+const UNKNOWN_OUTCOME_WORDS: readonly RegExp[] = [/"sCode"\s*:\s*"51149"/, /"code"\s*:\s*"51149"/, /"retCode"\s*:\s*1000[06]\b/];
 
 /** Rate limits ccxt raises as plain ExchangeError: OKX 50061 (sub-account order rate), Bybit retCode 10429 / 429. */
 const RATE_LIMIT_WORDS: readonly RegExp[] = [/"code"\s*:\s*"50061"/, /"retCode"\s*:\s*(?:10429|429)\b/];

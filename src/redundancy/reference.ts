@@ -8,7 +8,8 @@ import { classifyError, retryAfterSecFrom, type ErrorMeaning } from './errors.ts
  * linear perp on the first usable venue in the scenario's order. Per venue it keeps a health
  * state fed by what ccxt raised *and what it means* (src/redundancy/errors.ts):
  *
- * - down: no traffic except one probe (`fetchTime`) per probe interval, backing off ×2 to 60 s;
+ * - down: no traffic except one probe (`fetchTime`) per probe interval, backing off ×2 to 60 s
+ *   (held at the minimum while the desk is stranded: over its limit with no venue usable);
  * - rateLimited: no traffic at all until `Retry-After` has passed;
  * - maintenance: only the status endpoint is polled until it says "ok";
  * - an order whose outcome is unknown (timeout, reset, 5xx…) is kept as *unknown* and resolved by
@@ -294,8 +295,11 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
           const meaning = meaningOf(error);
           if (meaning === 'unavailable' || meaning === 'unknownOutcome') {
             const uncovered = unknowns.some((u) => u.venueId === v.venue.id && !u.coveredElsewhere);
-            // Keep asking quickly while an uncovered unknown order blocks re-hedging; back off otherwise.
-            v.probeIntervalMs = uncovered ? opts.probeIntervalMsMin : Math.min(v.probeIntervalMs * 2, opts.probeIntervalMsMax);
+            // Keep asking quickly while an uncovered unknown order blocks re-hedging; back off otherwise —
+            // unless the desk is stranded (over its limit, no venue usable): then this venue coming
+            // back is the only way to hedge, and one probe per minimum interval is the budget.
+            const urgent = !uncovered && strandedAt(ctx.clock.now());
+            v.probeIntervalMs = uncovered || urgent ? opts.probeIntervalMsMin : Math.min(v.probeIntervalMs * 2, opts.probeIntervalMsMax);
             v.untilMs = ctx.clock.now() + (uncovered ? opts.tickMs : v.probeIntervalMs);
           } else {
             apply(v, meaning, error, 'probe');
@@ -423,6 +427,12 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
         }
       }
     }
+  }
+
+  /** Over the limit with no venue able to take the hedge: every recovery counts. */
+  function strandedAt(now: number): boolean {
+    const net = ctx.inventoryBase() + venues.reduce((sum, x) => sum + x.positionBase, 0);
+    return Math.abs(net) > ctx.limits.netBaseMax && !venues.some((x) => x.state === 'healthy' && x.marketsLoaded && now >= x.avoidUntilMs);
   }
 
   function unknownWaitMs(): number {

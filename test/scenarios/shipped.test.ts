@@ -2,16 +2,23 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { meetsExpectation } from '../../src/report/write.ts';
-import { loadScenarioFile } from '../../src/scenario/index.ts';
+import { loadScenarioSet, type Scenario } from '../../src/scenario/index.ts';
 import { runScenario } from '../../src/sim/run.ts';
 
 const dir = 'scenarios';
 const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
 
-async function load(file: string) {
-  const loaded = await loadScenarioFile(join(dir, file));
+/** Every run of a shipped file (a file with a matrix expands to several). */
+async function loadRuns(file: string): Promise<Scenario[]> {
+  const loaded = await loadScenarioSet(join(dir, file));
   if (!loaded.ok) throw new Error(`${file} does not load: ${JSON.stringify(loaded.errors)}`);
-  return loaded.scenario;
+  return loaded.runs.map((r) => r.scenario);
+}
+const cases = (await Promise.all(files.map(async (file) => (await loadRuns(file)).map((s) => [file, s.name, s] as const)))).flat();
+
+async function load(file: string): Promise<Scenario> {
+  const [first] = await loadRuns(file);
+  return first!;
 }
 
 describe('shipped scenarios', () => {
@@ -20,8 +27,12 @@ describe('shipped scenarios', () => {
     expect(files.length).toBeGreaterThanOrEqual(3);
   });
 
-  test.each(files)('%s meets its expected outcome with the reference engine, its faults fired, and it replays byte for byte', async (file) => {
-    const scenario = await load(file);
+  test('a base under scenarios/bases is not a scenario on its own, and the files that extend it load', () => {
+    expect(readdirSync(join(dir, 'bases')).length).toBeGreaterThan(0);
+    expect(cases.some(([file, name]) => file === 'outage-length-sweep.yaml' && name === 'outage-length-sweep--seed-2--faults-0-durationsec-20m')).toBe(true);
+  });
+
+  test.each(cases)('%s (%s) meets its expected outcome with the reference engine, its faults fired, and it replays byte for byte', async (_file, _name, scenario) => {
     const result = await runScenario(scenario);
     const failed = result.invariants.filter((i) => !i.passed).map((i) => `${i.name}: ${i.firstViolation?.message}`);
     expect({ outcome: result.outcome, meets: meetsExpectation(result), failed }).toEqual({
