@@ -1,5 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { basename, extname, join, relative } from 'node:path';
+import { basename, dirname, extname, join, relative } from 'node:path';
 import { closest, formatScenarioErrors, loadScenarioSet, scenarioJsonSchema, type ScenarioRun } from '../scenario/index.ts';
 import { formatSummary } from '../report/text.ts';
 import { toSummary, writeAtomic, writeReport } from '../report/write.ts';
@@ -34,6 +34,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     .argument('<scenario>', 'scenario file (YAML or JSON); a file with a matrix runs every combination')
     .option('--seed <n>', "override the scenario's seed", parseSeed)
     .option('--run <name>', 'run only this run of a matrix file (its name as printed)')
+    .option('--policy <module>', 'run this policy instead of the scenario\'s: "reference" or a .ts/.js module (relative to the current directory)')
     .option('--report-dir <dir>', 'where to write summary.json and trace.ndjson (default reports/<scenario>-<seed>/)')
     .option('--json', 'print the summary as JSON instead of text')
     .addHelpText('after', `\n${EXIT_CODES_HELP}`)
@@ -79,6 +80,7 @@ function parseSeed(value: string): number {
 
 interface RunOpts {
   seed?: number;
+  policy?: string;
   run?: string;
   reportDir?: string;
   json?: boolean;
@@ -102,14 +104,29 @@ async function runCommand(file: string, opts: RunOpts, io: Io): Promise<ExitCode
     }
   }
   const matrix = loaded.runs.length > 1;
+  // Policies load before any run starts (importing a module is real I/O), so a bad path or export
+  // is a usage error with the module named, not a crash in the middle of a matrix.
+  const { loadPolicy, formatPolicyLoadError } = await import('../redundancy/load-policy.ts');
+  const factories = new Map<string, () => import('../redundancy/policy.ts').Policy>();
+  for (const spec of new Set(runs.map((r) => opts.policy ?? r.scenario.policy))) {
+    const policyLoad = await loadPolicy(spec, opts.policy !== undefined ? process.cwd() : dirname(file));
+    if (!policyLoad.ok) {
+      io.err(formatPolicyLoadError(policyLoad.error));
+      if (policyLoad.error.cause !== undefined) io.err(`\n${policyLoad.error.cause}`);
+      io.err(`\nvenuechaos: the policy ${JSON.stringify(spec)} cannot be used; fix it and run again.`);
+      return ExitCode.usage;
+    }
+    factories.set(spec, policyLoad.create);
+  }
   const { runScenario } = await import('../sim/run.ts');
   const summaries = [];
   const outcomes: string[] = [];
   for (const run of runs) {
-    const result = await runScenario(run.scenario, opts.seed !== undefined ? { seed: opts.seed } : {});
+    const create = factories.get(opts.policy ?? run.scenario.policy)!;
+    const result = await runScenario(run.scenario, { policy: create(), ...(opts.seed !== undefined ? { seed: opts.seed } : {}) });
     const stem = basename(file, extname(file));
     const dir = opts.reportDir !== undefined ? (matrix ? join(opts.reportDir, `${run.name}-${result.seed}`) : opts.reportDir) : matrix ? join('reports', stem, `${run.name}-${result.seed}`) : join('reports', `${stem}-${result.seed}`);
-    const replay = `npx venuechaos run ${relativeOrSame(file)}${matrix ? ` --run ${run.name}` : ''} --seed ${result.seed}`;
+    const replay = `npx venuechaos run ${relativeOrSame(file)}${matrix ? ` --run ${run.name}` : ''}${opts.policy !== undefined ? ` --policy ${opts.policy}` : ''} --seed ${result.seed}`;
     const summary = toSummary(result, replay);
     const paths = await writeReport(dir, summary, result);
     summaries.push(summary);
