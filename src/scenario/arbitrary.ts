@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { formatDuration } from './duration.ts';
-import { DIALECT_NAMES, DIALECT_SYMBOLS, FAULT_KINDS, OUTAGE_MODES, OUTAGE_SCOPES, SYMBOL_DEFAULT, type ScenarioInput } from './schema.ts';
+import { DIALECT_NAMES, DIALECT_SYMBOLS, FAULT_KINDS, INVARIANT_NAMES, OUTAGE_MODES, OUTAGE_SCOPES, SYMBOL_DEFAULT, type ScenarioInput } from './schema.ts';
 
 /**
  * Random valid scenario inputs (what a file may say, before defaults), for property tests: every
@@ -66,7 +66,7 @@ export function scenarioArbitrary(): fc.Arbitrary<ScenarioInput> {
           faults: fc.array(faultArbitrary(phases?.chaosMs ?? runMs, venueIds), { maxLength: 5 }),
           ...(phases !== undefined ? { phases: fc.record({ chaosUntilSec: durationInputArbitrary(phases.chaosMs), convergeWithinSec: durationInputArbitrary(phases.convergeMs) }) } : {}),
           policy: fc.constantFrom('reference', './policies/mine.ts', '../shared/policy.mjs'),
-          expect: fc.record({ outcome: fc.constantFrom('passed' as const, 'violated' as const), invariant: fc.constantFrom('exposure', 'retryAfter', 'noBan') }, { requiredKeys: [] }),
+          expect: fc.record({ outcome: fc.constantFrom('passed' as const, 'violated' as const), invariant: fc.constantFrom(...INVARIANT_NAMES) }, { requiredKeys: [] }),
           eventsMax: fc.integer({ min: 1, max: 10_000_000 }),
         },
         { requiredKeys: ['name', 'seed', 'durationSec', 'market', 'venues', 'limits', ...(phases !== undefined ? (['phases'] as const) : [])] },

@@ -354,12 +354,19 @@ export const faultSchema = noted(z.discriminatedUnion('kind', FAULT_SCHEMAS), { 
 
 // ── Expectations and the whole scenario ─────────────────────────────────────────────────────
 
+/**
+ * The invariants a run checks, by name (src/invariants, plus `policyHealthy` for a policy that
+ * crashed); listed here because the scenario layer does not import the simulator. A test keeps
+ * the two in step.
+ */
+export const INVARIANT_NAMES = ['exposure', 'retryAfter', 'noBan', 'grossPerVenue', 'marginUse', 'converged', 'policyHealthy'] as const;
+
 /** How the run should end for the reference engine. */
 export const expectSchema = z
   .strictObject({
     outcome: z.enum(['passed', 'violated']).default('passed'),
     /** Name of the invariant expected to break, when `outcome` is "violated". */
-    invariant: z.string().min(1).optional(),
+    invariant: z.enum(INVARIANT_NAMES).optional(),
   })
   .default(() => ({ outcome: 'passed' as const }));
 

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { FaultSchedule, outage, rateLimit } from '../../../src/faults/index.ts';
-import { exposureInvariant, noBanInvariant, retryAfterInvariant, type InvariantInput } from '../../../src/invariants/index.ts';
+import { DEFAULT_INVARIANTS, exposureInvariant, noBanInvariant, retryAfterInvariant, type InvariantInput } from '../../../src/invariants/index.ts';
+import { INVARIANT_NAMES } from '../../../src/scenario/index.ts';
 import type { TraceEvent } from '../../../src/sim/trace.ts';
 
 let seq = 0;
@@ -103,5 +104,11 @@ describe('rate-limit invariants', () => {
   test('any 418 breaks noBan', () => {
     expect(noBanInvariant.check(input([ev(1, 'response', { venue: 'a', outcome: 'rateLimited', status: 429, retryAfterSec: 1 })])).passed).toBe(true);
     expect(noBanInvariant.check(input([ev(1, 'response', { venue: 'a', outcome: 'banned', status: 418, retryAfterSec: 120 })])).passed).toBe(false);
+  });
+});
+
+describe('invariant names in the scenario format', () => {
+  test('expect.invariant accepts exactly the invariants a run reports', () => {
+    expect([...INVARIANT_NAMES].sort()).toEqual([...DEFAULT_INVARIANTS.map((i) => i.name), 'policyHealthy'].sort());
   });
 });

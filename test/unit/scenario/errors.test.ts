@@ -316,3 +316,10 @@ describe('inventory flows and phases', () => {
     expect(parseScenario(fine, 'ok.yaml')).toMatchObject({ ok: true, scenario: { phases: { chaosUntilSec: 1200, convergeWithinSec: 300 } } });
   });
 });
+
+describe('expect.invariant', () => {
+  test('a misspelled invariant is refused with the names there are and a suggestion', () => {
+    const text = EXAMPLE_YAML + 'expect: { outcome: violated, invariant: exposre }\n';
+    expect(onlyError(text)).toMatchObject({ path: 'expect.invariant', hint: 'did you mean "exposure"?', expected: expect.stringContaining('grossPerVenue') });
+  });
+});
