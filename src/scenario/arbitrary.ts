@@ -94,7 +94,8 @@ function venueArbitrary(id: string, symbol: string) {
       id: fc.constant(id),
       // Only dialects that list the run's market (spot dialects do not list perps).
       dialect: fc.constantFrom(...DIALECT_NAMES.filter((d) => (DIALECT_SYMBOLS[d] as readonly string[]).includes(symbol))),
-      balances: fc.dictionary(fc.constantFrom('USDT', 'USDC', 'BTC', 'ETH'), decimal(0, 1_000_000, 100), { maxKeys: 3 }),
+      // Always some of the margin asset (the venue must be able to trade: a cross-field rule).
+      balances: fc.tuple(fc.dictionary(fc.constantFrom('USDC', 'BTC', 'ETH'), decimal(0, 1_000_000, 100), { maxKeys: 2 }), decimal(0.01, 1_000_000, 100)).map(([other, usdt]) => ({ ...other, USDT: usdt })),
       positions: fc.array(fc.record({ symbol: fc.constant(symbol), base: decimal(-50, 50, 1000) }), { maxLength: 1 }),
       feeTakerBps: decimal(0, 20, 10),
       feeMakerBps: decimal(-5, 10, 10),

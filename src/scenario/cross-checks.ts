@@ -1,7 +1,7 @@
 import { closest } from './did-you-mean.ts';
 import { formatPath, SCENARIO_ERROR_CODES as CODES, type ScenarioError, type ScenarioErrorCode } from './errors.ts';
 import type { Locate, Path } from './positions.ts';
-import { DIALECT_SYMBOLS, durationSecPositive, faultSchema, inventoryStepSchema, marketSchema, phasesSchema, venueSchema, type FaultSpec, type InventoryStep, type MarketSpec, type Phases, type Scenario, type VenueSpec } from './schema.ts';
+import { DIALECT_SYMBOLS, SYMBOLS, durationSecPositive, faultSchema, inventoryStepSchema, marketSchema, phasesSchema, venueSchema, type FaultSpec, type InventoryStep, type MarketSpec, type Phases, type Scenario, type VenueSpec } from './schema.ts';
 
 /**
  * Rules across fields: venue ids unique and known, every window inside the run, symbols the
@@ -123,6 +123,45 @@ export function crossCheck(s: CheckInput, file: string, locate: Locate): Scenari
         hint: 'each venue trades one instrument: its symbol, or market.symbol (coins on a spot venue are balances, not positions)',
       });
     });
+  });
+
+  if (market !== undefined && !SYMBOLS.includes(market.symbol) && s.venues.every((v) => v?.symbol !== undefined)) {
+    // Every venue names its own instrument, so no dialect check above looked at the market's.
+    const suggestion = closest(market.symbol, SYMBOLS) ?? sameCoins(market.symbol, SYMBOLS);
+    push(CODES.symbol, ['market', 'symbol'], {
+      message: `no dialect lists ${market.symbol}`,
+      expected: `one of ${SYMBOLS.join(' | ')}`,
+      found: JSON.stringify(market.symbol),
+      hint: suggestion !== undefined ? `did you mean "${suggestion}"?` : 'market.symbol names the coin the desk hedges; use an instrument some venue trades',
+    });
+  }
+
+  s.venues.forEach((v, i) => {
+    if (v === undefined || (v.symbol === undefined && market === undefined)) return;
+    const instrument = v.symbol ?? market!.symbol;
+    // An instrument the dialect does not list is reported above; what it would need is moot.
+    if (!(DIALECT_SYMBOLS[v.dialect] as readonly string[]).includes(instrument)) return;
+    const spot = !instrument.includes(':');
+    const [base = '', rest = ''] = instrument.split('/');
+    const [quote = '', settle = quote] = rest.split(':');
+    if (spot && v.positions.length > 0) {
+      push(CODES.value, ['venues', i, 'positions'], {
+        message: `venue ${v.id} trades the spot pair ${instrument}: it holds coins, not positions`,
+        expected: 'no positions on a spot venue',
+        found: `${v.positions.length} position(s)`,
+        hint: `hold the coins as a balance instead: balances: { ${base}: ${Math.abs(v.positions[0]?.base ?? 1)}, ${quote}: … }`,
+      });
+    }
+    const funded = (asset: string): boolean => (v.balances[asset] ?? 0) > 0;
+    const usable = spot ? [quote, base] : [settle];
+    if (!usable.some(funded)) {
+      push(CODES.value, ['venues', i, 'balances'], {
+        message: `venue ${v.id} cannot trade ${instrument}: it holds no ${usable.join(' or ')}`,
+        expected: spot ? `a balance of ${quote} (to buy) or ${base} (to sell)` : `a balance of ${settle} (the margin asset)`,
+        found: JSON.stringify(v.balances),
+        hint: `add balances: { ${usable[0]}: 100000 }${Object.keys(v.balances).length > 0 ? ` (${Object.keys(v.balances).join(', ')} cannot be used on this venue)` : ''}`,
+      });
+    }
   });
 
   const unique = [...new Set(ids)];

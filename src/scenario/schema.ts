@@ -22,7 +22,7 @@ export const DIALECT_SYMBOLS = {
 export type Dialect = keyof typeof DIALECT_SYMBOLS;
 /** Dialect names, in declaration order. */
 export const DIALECT_NAMES = Object.keys(DIALECT_SYMBOLS) as [Dialect, ...Dialect[]];
-/** Every symbol some dialect lists (v0: the linear perps BTC/USDT:USDT and ETH/USDT:USDT). */
+/** Every symbol some dialect lists (linear perps and spot pairs). */
 export const SYMBOLS: readonly string[] = [...new Set(Object.values(DIALECT_SYMBOLS).flat())];
 /** `market.symbol` when the file leaves it out. */
 export const SYMBOL_DEFAULT = 'BTC/USDT:USDT';
@@ -56,6 +56,9 @@ function duration(bound: z.ZodNumber) {
     })
     .pipe(bound);
 }
+/** The longest run: the price path is generated for at most 7 days (src/market/price-path.ts, PRICE_PATH_STEPS_MAX at 1 s steps). */
+export const RUN_SEC_MAX = 7 * 24 * 3600;
+
 /** A duration in seconds, > 0 (number or "10m"-style string). */
 export const durationSecPositive = () => duration(z.number().positive());
 /** A duration in seconds, >= 0 (number or "10m"-style string). */
@@ -207,7 +210,7 @@ export const phasesSchema = z.strictObject({
 /**
  * A seeded random process instead of one window: occurrences start at exponential intervals
  * (`ratePerHour` on average) within the fault's span (`atSec` … `atSec + durationSec`), each
- * lasting a duration drawn uniformly from `durationSecMin` … `durationSecMax`.
+ * lasting a duration drawn uniformly from `durationSecMin` … `durationSecMax`, cut short at the span's end.
  */
 export const faultProcessSchema = z
   .strictObject({
@@ -257,9 +260,13 @@ export const rateLimitFaultSchema = z
     venue: venueIdSchema,
     kind: z.literal('rateLimit'),
     ...faultWindow,
+    /** The venue's published budgets shrink to this percent for the window; 429s are then earned by usage, with the real Retry-After. */
     budgetPct: z.number().positive().max(100).optional(),
+    /** A forced 429 window's Retry-After (without budgetPct); 10 s when left out. */
     retryAfterSec: durationSecPositive().optional(),
+    /** Length of the ban a client earns by ignoring Retry-After; left out, the dialect's growing ladder (Binance: 2 min doubling). */
     banSec: durationSecPositive().optional(),
+    /** Requests inside Retry-After the venue tolerates before the ban; left out, the dialect's own (Binance USDⓈ-M: 2). */
     ignoredMax: z.number().int().nonnegative().optional(),
     /** Chance that a request in a forced 429 window is refused. */
     probability: probability.default(1),
@@ -386,7 +393,7 @@ export const scenarioSchema = z.strictObject({
   description: z.string().default(''),
   sources: z.array(z.url()).optional(),
   seed: z.int().min(0).max(0xffff_ffff),
-  durationSec: durationSecPositive(),
+  durationSec: duration(z.number().positive().max(RUN_SEC_MAX)),
   market: marketSchema,
   venues: z.array(venueSchema).min(1),
   inventory: z.array(inventoryStepSchema).default(() => []),
@@ -395,7 +402,7 @@ export const scenarioSchema = z.strictObject({
   policy: policySchema.default(REFERENCE_POLICY),
   expect: expectSchema,
   phases: phasesSchema.optional(),
-  /** Event budget; running out makes the outcome "interrupted". */
+  /** Budget of virtual timers the driver may fire (not trace events); running out makes the outcome "interrupted". */
   eventsMax: z.int().positive().default(2_000_000),
 });
 

@@ -93,3 +93,11 @@ describe('price path', () => {
     expect(() => path(1, { jumps: [{ atMs: START_MS, pct: -100 }] })).toThrow(/pct must be > −100/);
   });
 });
+
+describe('the longest run', () => {
+  test('the scenario format allows exactly as long a run as the price path covers', async () => {
+    const { RUN_SEC_MAX } = await import('../../../src/scenario/schema.ts');
+    const { PRICE_PATH_STEPS_MAX } = await import('../../../src/market/price-path.ts');
+    expect(RUN_SEC_MAX).toBe(PRICE_PATH_STEPS_MAX);
+  });
+});

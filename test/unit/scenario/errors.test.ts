@@ -323,3 +323,37 @@ describe('expect.invariant', () => {
     expect(onlyError(text)).toMatchObject({ path: 'expect.invariant', hint: 'did you mean "exposure"?', expected: expect.stringContaining('grossPerVenue') });
   });
 });
+
+describe('files that used to validate and then fail to run', () => {
+  const SPOT = `name: spot
+seed: 1
+durationSec: 10m
+market: { symbol: BTC/USD, priceStart: 60000 }
+venues:
+  - { id: k, dialect: kraken, balances: { USD: 100000, BTC: 1 } }
+limits: { netBaseMax: 1, hedgeWithinSec: 30 }
+`;
+
+  test('a starting position on a spot venue is refused: coins are balances', () => {
+    const text = replaceOnce(SPOT, 'balances: { USD: 100000, BTC: 1 } }', 'balances: { USD: 100000 }, positions: [{ symbol: BTC/USD, base: 1.5 }] }');
+    expect(onlyError(text)).toMatchObject({ code: 'VC_SCENARIO_VALUE', path: 'venues[0].positions', hint: expect.stringContaining('balances: { BTC: 1.5') });
+  });
+
+  test('a venue holding nothing it can trade with is refused, naming what it needs', () => {
+    // Kraken is quoted in USD: the default USDT balance cannot buy anything there.
+    const text = replaceOnce(SPOT, ', balances: { USD: 100000, BTC: 1 }', '');
+    expect(onlyError(text)).toMatchObject({ code: 'VC_SCENARIO_VALUE', path: 'venues[0].balances', message: 'venue k cannot trade BTC/USD: it holds no USD or BTC', hint: expect.stringContaining('USDT cannot be used') });
+    const perp = replaceOnce(EXAMPLE_YAML, "{ id: backup,  dialect: binanceusdm, balances: { USDT: 250000 } }", "{ id: backup,  dialect: binanceusdm, balances: { USDC: 250000 } }");
+    expect(onlyError(perp)).toMatchObject({ path: 'venues[1].balances', expected: 'a balance of USDT (the margin asset)' });
+  });
+
+  test('a market no dialect lists is refused even when every venue names its own instrument', () => {
+    const text = replaceOnce(replaceOnce(SPOT, 'symbol: BTC/USD, priceStart', 'symbol: BTC/EUR, priceStart'), '{ id: k, dialect: kraken,', '{ id: k, dialect: kraken, symbol: BTC/USD,');
+    expect(onlyError(text)).toMatchObject({ code: 'VC_SCENARIO_SYMBOL', path: 'market.symbol', found: '"BTC/EUR"' });
+  });
+
+  test('a run longer than the price path (7 days) is refused up front', () => {
+    expect(onlyError(replaceOnce(EXAMPLE_YAML, 'durationSec: 3600', 'durationSec: 8d'))).toMatchObject({ path: 'durationSec' });
+    expect(onlyError(replaceOnce(EXAMPLE_YAML, 'durationSec: 3600', 'durationSec: 605000'))).toMatchObject({ path: 'durationSec', expected: 'a number <= 604800' });
+  });
+});
