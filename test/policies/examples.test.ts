@@ -37,6 +37,7 @@ describe('naive example policies', () => {
     const result = await runWith(example, await scenario(file));
     expect(result.policy).toBe(`example-${example}`);
     expect(result.outcome).toBe('violated');
+    expect(result).toBreakInvariant(invariant);
     const first = violation(result, invariant);
     expect(first, `${invariant} should break`).toBeTruthy();
     expect(first!.tMs / 1000).toBeGreaterThanOrEqual(fromSec);
