@@ -35,6 +35,10 @@ export interface PolicyLimits {
   netBaseMax: number;
   /** Time allowed to bring exposure back within the limit after it changes. */
   hedgeWithinSec: number;
+  /** When set: |position| + base coins held on any one venue stays at or below this. */
+  grossBaseMaxPerVenue?: number;
+  /** When set: initial margin in use on each perp venue stays within this percent of its margin balance. */
+  marginUsePctMax?: number;
 }
 
 export interface PolicyClock {

@@ -1,17 +1,24 @@
 import type { ExchangeClient, Policy, PolicyContext, PolicyVenue } from './policy.ts';
 import { classifyError, retryAfterSecFrom, type ErrorMeaning } from './errors.ts';
+import { VenueHealth } from './health.ts';
+import { DEFAULT_BINANCE_LIMITS, RateGovernor, type Lane } from './governor.ts';
+import { MaintenanceCalendar, announcedWindowsOf, announcesAhead } from './maintenance-calendar.ts';
 
 /**
  * The reference redundancy engine, v0.
  *
  * Keeps the desk's net exposure (inventory + hedges on every venue) near zero by trading the
- * linear perp on the first usable venue in the scenario's order. Per venue it keeps a health
- * state fed by what ccxt raised *and what it means* (src/redundancy/errors.ts):
+ * linear perp on the first usable venue in the scenario's order. Its parts, one module each:
  *
- * - down: no traffic except one probe (`fetchTime`) per probe interval, backing off ×2 to 60 s
- *   (held at the minimum while the desk is stranded: over its limit with no venue usable);
- * - rateLimited: no traffic at all until `Retry-After` has passed;
- * - maintenance: only the status endpoint is polled until it says "ok";
+ * - venue health (health.ts): a state machine per venue — healthy, degraded, rateLimited, down
+ *   (half-open probing on a budget), maintenance, recovering — fed by what ccxt raised *and what
+ *   it means* (errors.ts);
+ * - the maintenance calendar (maintenance-calendar.ts): windows the venues announce on their
+ *   status endpoints, polled every `statusPollMs` where the venue can announce ahead. A hedge on a
+ *   venue whose window starts within `maintenanceLeadMs` is moved to a healthy venue before it
+ *   starts, and moved back once the window is over and the venue is reconciled;
+ * - the rate-limit governor (governor.ts): budgets from the venues' usage headers; routine reads
+ *   yield to orders when a budget is nearly spent;
  * - an order whose outcome is unknown (timeout, reset, 5xx…) is kept as *unknown* and resolved by
  *   client order id on that venue before its quantity counts either way. If the venue stays
  *   unreachable longer than `unknownWaitMs`, the engine hedges the quantity elsewhere, assuming
@@ -31,6 +38,10 @@ export interface ReferenceOptions {
   reconcileMs: number;
   /** How long an unknown order may block re-hedging its quantity elsewhere. */
   unknownWaitMs?: number;
+  /** How long before an announced maintenance window the hedge is moved off the venue. */
+  maintenanceLeadMs: number;
+  /** Share of each rate-limit budget kept for orders (routine reads yield below it). */
+  rateReserveFraction: number;
 }
 
 const DEFAULTS: ReferenceOptions = {
@@ -39,29 +50,21 @@ const DEFAULTS: ReferenceOptions = {
   probeIntervalMsMax: 60_000,
   statusPollMs: 30_000,
   reconcileMs: 60_000,
+  maintenanceLeadMs: 120_000,
+  rateReserveFraction: 0.2,
 };
-
-type HealthState = 'healthy' | 'down' | 'rateLimited' | 'maintenance';
 
 interface VenueState {
   venue: PolicyVenue;
-  state: HealthState;
-  /** down: next probe time; rateLimited: Retry-After end; maintenance: next status poll. */
-  untilMs: number;
-  probeIntervalMs: number;
+  health: VenueHealth;
   marketsLoaded: boolean;
+  /** Next poll of the status endpoint while the venue is up (venues that announce windows ahead). */
+  nextStatusPollMs: number;
   /** The engine's belief of its position on this venue, in base units. */
   positionBase: number;
   lastReconcileMs: number;
   /** A background probe or status poll in flight (one at a time per venue). */
   busy: boolean;
-  /** Set after a definite rejection (e.g. margin), or orders lost in transit: skip this venue for hedges until then. */
-  avoidUntilMs: number;
-  /** 429s in a row that named no wait (the backoff grows with them), and when the last came. */
-  silentLimits: number;
-  silentLimitAtMs: number;
-  /** Orders in a row that never reached the venue although it answered the lookup (a partial outage of its order path). */
-  ordersLost: number;
   /** Requests to one venue go one at a time (see `request`). */
   lock: Promise<void>;
   /** Counts fills of ours this engine learned of on the venue (acknowledged or looked up). */
@@ -77,18 +80,20 @@ interface VenueState {
  */
 const DISCREPANCY_READS_TO_ADOPT = 3;
 
-/** How long to keep hedges off a venue whose order path lost an order, doubling per loss in a row, capped. */
-const ORDER_PATH_BACKOFF_MS = 30_000;
-const ORDER_PATH_BACKOFF_MAX_MS = 300_000;
-
-/** Longest wait after a 429 that named none (OKX): the backoff doubles from 2 s up to this. */
-const SILENT_LIMIT_BACKOFF_MAX_SEC = 16;
-
-/** A request not sent because the venue's Retry-After had not passed when its turn came. */
+/** A request not sent because the venue's Retry-After had not passed when its turn came, or (routine reads) its budget is nearly spent. */
 class QuietError extends Error {
-  constructor(venue: string, untilMs: number) {
-    super(`${venue}: not sent, Retry-After runs until ${untilMs}`);
+  constructor(venue: string, why: string) {
+    super(`${venue}: not sent, ${why}`);
   }
+}
+
+/** A hedge moved off a venue ahead of its maintenance window, to be moved back after it. */
+interface Migration {
+  fromId: string;
+  toId: string;
+  /** The signed position moved (base units, as it now sits on `toId`). */
+  signedBase: number;
+  windowEndMs: number;
 }
 
 interface UnknownOrder {
@@ -107,6 +112,9 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
   let ctx: PolicyContext;
   const venues: VenueState[] = [];
   const unknowns: UnknownOrder[] = [];
+  const calendar = new MaintenanceCalendar();
+  const migrations: Migration[] = [];
+  let governor: RateGovernor;
   let orderSeq = 0;
   let loop: Promise<void> | undefined;
 
@@ -117,7 +125,7 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
    * would let one that was queued (by us or inside ccxt's throttle) leave after another's 429
    * arrived, ignoring its Retry-After. Each request re-checks the venue's state when its turn comes.
    */
-  async function request<T = any>(v: VenueState, fn: (exchange: PolicyVenue['exchange']) => Promise<T>): Promise<T> {
+  async function request<T = any>(v: VenueState, fn: (exchange: PolicyVenue['exchange']) => Promise<T>, lane: Lane = 'risk'): Promise<T> {
     const previous = v.lock;
     let release: () => void = () => undefined;
     v.lock = new Promise<void>((resolve) => {
@@ -125,9 +133,18 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
     });
     try {
       await previous;
-      if (v.state === 'rateLimited' && ctx.clock.now() < v.untilMs) throw new QuietError(v.venue.id, v.untilMs);
+      const now = ctx.clock.now();
+      if (v.health.quietAt(now)) throw new QuietError(v.venue.id, `Retry-After runs until ${v.health.untilMs}`);
+      const held = governor.holdsBack(v.venue.id, lane, now);
+      if (held !== undefined) {
+        if (governor.firstYield(v.venue.id, held)) {
+          log(`${v.venue.id}: ${held.name} budget ${held.used}/${held.limit} used; routine reads yield to orders until it resets in ${Math.ceil((held.resetAtMs - now) / 1000)} s`, { venue: v.venue.id, budget: held.name });
+        }
+        throw new QuietError(v.venue.id, `${held.name} budget kept for orders`);
+      }
       const answer = await fn(v.venue.exchange);
-      v.silentLimits = 0;
+      governor.observe(v.venue.id, v.venue.exchange.last_response_headers, ctx.clock.now());
+      v.health.onAnswered();
       return answer;
     } catch (error) {
       // A 429/418 must close the venue before the next queued request gets its turn.
@@ -143,80 +160,44 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
     return error instanceof QuietError ? 'quiet' : classifyError(error);
   }
 
+  /** May the next hedge go to this venue? Healthy, markets known, and no maintenance window starting within the lead. */
   function usable(v: VenueState, now: number): boolean {
-    if (v.state === 'rateLimited' && now >= v.untilMs) {
-      v.state = 'healthy';
-      log(`${v.venue.id}: Retry-After elapsed, venue usable again`, { venue: v.venue.id, health: 'healthy' });
-    }
-    return v.state === 'healthy' && v.marketsLoaded && now >= v.avoidUntilMs;
-  }
-
-  function markDown(v: VenueState, reason: string): void {
-    const now = ctx.clock.now();
-    if (v.state !== 'down') {
-      v.probeIntervalMs = opts.probeIntervalMsMin;
-      log(`${v.venue.id}: marked down (${reason}); probing every ${v.probeIntervalMs / 1000} s`, { venue: v.venue.id, health: 'down' });
-    }
-    v.state = 'down';
-    v.untilMs = now + v.probeIntervalMs;
+    return v.health.tradableAt(now) && v.marketsLoaded && calendar.blockingAt(v.venue.id, now, opts.maintenanceLeadMs) === undefined;
   }
 
   function apply(v: VenueState, meaning: ErrorMeaning | 'quiet', error: unknown, during: string): void {
     const now = ctx.clock.now();
-    switch (meaning) {
-      case 'quiet':
-        return;
-      case 'rateLimited':
-      case 'banned': {
-        // A venue that says nothing: ten minutes for a ban (Bybit's 403 IP ban: "wait at least 10
-        // minutes"); for a 429 (OKX sends no Retry-After; its budgets reset every 2 s) back off
-        // 2 s, 4, 8, 16 while the refusals continue — one gentle probe, not a silence that
-        // outlasts the storm. (`request` and the caller both apply one refusal: count it once.)
-        const announced = retryAfterSecFrom(v.venue.exchange, now);
-        if (announced === undefined && meaning === 'rateLimited' && v.silentLimitAtMs !== now) {
-          v.silentLimits += 1;
-          v.silentLimitAtMs = now;
-        }
-        const retryAfterSec = announced ?? (meaning === 'banned' ? 600 : Math.min(2 ** v.silentLimits, SILENT_LIMIT_BACKOFF_MAX_SEC));
-        // One extra second: Retry-After is rounded to whole seconds by the venue.
-        const untilMs = now + retryAfterSec * 1000 + 1000;
-        if (v.state === 'rateLimited' && v.untilMs >= untilMs) return; // already applied by `request`
-        v.state = 'rateLimited';
-        v.untilMs = untilMs;
-        log(`${v.venue.id}: ${meaning === 'banned' ? 'IP banned' : 'rate limited'} on ${during}; honouring Retry-After ${retryAfterSec} s`, {
-          venue: v.venue.id,
-          health: 'rateLimited',
-          retryAfterSec,
-        });
-        return;
-      }
-      case 'maintenance':
-        v.state = 'maintenance';
-        v.untilMs = now + opts.statusPollMs;
-        log(`${v.venue.id}: in maintenance (${during}); polling status every ${opts.statusPollMs / 1000} s`, { venue: v.venue.id, health: 'maintenance' });
-        return;
-      case 'unavailable':
-      case 'unknownOutcome':
-        markDown(v, `${errorName(error)} on ${during}`);
-        return;
-      case 'clockSkew':
-        // A local clock problem, not an outage: re-sync instead of failing over.
-        v.venue.exchange.options['adjustForTimeDifference'] = true;
-        log(`${v.venue.id}: timestamp rejected on ${during}; re-syncing the clock offset`, { venue: v.venue.id });
-        void safe(() => request(v, (ex) => ex.loadTimeDifference()));
-        return;
-      case 'rejected':
-        v.avoidUntilMs = now + 30_000;
-        log(`${v.venue.id}: ${during} rejected (${errorName(error)}: ${String((error as Error)?.message ?? error).slice(0, 160)}); avoiding for 30 s`, {
-          venue: v.venue.id,
-        });
-        return;
+    if (meaning === 'quiet') return;
+    if (meaning === 'clockSkew') {
+      // A local clock problem, not an outage: re-sync instead of failing over.
+      v.venue.exchange.options['adjustForTimeDifference'] = true;
+      log(`${v.venue.id}: timestamp rejected on ${during}; re-syncing the clock offset`, { venue: v.venue.id });
+      void safe(() => request(v, (ex) => ex.loadTimeDifference()));
+      return;
     }
+    if ((meaning === 'unknownOutcome' || meaning === 'unavailable') && ongoingWindow(v, now)) {
+      // Bybit's and Kraken's maintenance answers look like outages (10016, EService:Unavailable);
+      // the venue announced this window, so it is maintenance: poll the status, do not probe.
+      v.health.enterMaintenance(now, `${errorName(error)} on ${during} inside its announced window`);
+      return;
+    }
+    v.health.onError(meaning, now, {
+      during,
+      errorName: errorName(error),
+      message: String((error as Error)?.message ?? error),
+      retryAfterSec: meaning === 'rateLimited' || meaning === 'banned' ? retryAfterSecFrom(v.venue.exchange, now) : undefined,
+    });
+  }
+
+  function ongoingWindow(v: VenueState, now: number): boolean {
+    const w = calendar.next(v.venue.id, now);
+    return w !== undefined && w.startMs <= now;
   }
 
   async function loadMarkets(v: VenueState): Promise<boolean> {
     try {
       await request<any>(v, (ex) => ex.loadMarkets());
+      learnRateLimits(v);
       // Bybit's ccxt client probes the account type (two requests at once) before its first
       // private call and caches the answer: probe now, while the venue is calm, so the pair never
       // lands inside a later 429 window where the second would ignore the first's Retry-After.
@@ -236,20 +217,34 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
   }
 
   /** The venue's word on our exposure there: a derivatives position, or on a spot venue the coins held. */
-  async function readExposure(v: VenueState): Promise<number> {
+  async function readExposure(v: VenueState, lane: Lane): Promise<number> {
     if (v.venue.kind === 'spot') {
-      const balance = await request<any>(v, (ex) => ex.fetchBalance());
+      const balance = await request<any>(v, (ex) => ex.fetchBalance(), lane);
       const base = v.venue.symbol.split('/')[0] ?? '';
       return round8(Number(balance?.total?.[base] ?? 0));
     }
-    const positions: any[] = await request<any>(v, (ex) => ex.fetchPositions([v.venue.symbol]));
+    const positions: any[] = await request<any>(v, (ex) => ex.fetchPositions([v.venue.symbol]), lane);
     const p = positions.find((x) => x.symbol === v.venue.symbol);
     return round8(p === undefined ? 0 : (p.side === 'short' ? -1 : 1) * Number(p.contracts ?? 0) * Number(p.contractSize ?? 1));
   }
 
-  async function reconcilePositions(v: VenueState): Promise<void> {
+  /** Binance publishes its budgets in exchangeInfo, the answer loadMarkets just read: the governor's limits. */
+  function learnRateLimits(v: VenueState): void {
+    const defaults = DEFAULT_BINANCE_LIMITS[v.venue.exchange.id];
+    if (defaults === undefined) return;
+    const limits: Record<string, number> = { ...defaults };
+    const published: any[] = Array.isArray(v.venue.exchange.last_json_response?.rateLimits) ? v.venue.exchange.last_json_response.rateLimits : [];
+    for (const rule of published) {
+      const unit = ({ SECOND: 's', MINUTE: 'm', DAY: 'd' } as Record<string, string>)[String(rule?.interval)];
+      const kind = rule?.rateLimitType === 'REQUEST_WEIGHT' ? 'weight' : rule?.rateLimitType === 'ORDERS' ? 'orders' : undefined;
+      if (unit !== undefined && kind !== undefined && Number(rule.limit) > 0) limits[`${kind}${Number(rule.intervalNum ?? 1)}${unit}`] = Number(rule.limit);
+    }
+    governor.setLimits(v.venue.id, limits);
+  }
+
+  async function reconcilePositions(v: VenueState, lane: Lane = 'risk'): Promise<void> {
     try {
-      const signed = await readExposure(v);
+      const signed = await readExposure(v, lane);
       if (signed === round8(v.positionBase)) {
         v.discrepancy = undefined;
       } else if (v.ownFillSeq === 0) {
@@ -276,69 +271,99 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
   /** Background: one probe or status poll per venue at a time, never blocking the hedge loop. */
   function background(v: VenueState, now: number): void {
     if (v.busy) return;
-    if (v.state === 'down' && now >= v.untilMs) {
-      v.busy = true;
-      void (async () => {
-        try {
-          const pending = unknowns.some((u) => u.venueId === v.venue.id);
-          // With an order of unknown outcome on the venue, the lookup that settles it is the probe:
-          // a lost acknowledgement on a live venue resolves in one round trip instead of a
-          // probe interval, before its quantity is hedged anywhere else.
-          if (pending) await lookupUnknowns(v);
-          else await request<any>(v, (ex) => ex.fetchTime());
-          log(`${v.venue.id}: ${pending ? 'order lookup' : 'probe'} answered; venue recovering`, { venue: v.venue.id, health: 'healthy' });
-          v.state = 'healthy';
-          if (!v.marketsLoaded) await loadMarkets(v);
-          await resolveUnknowns(v);
-          if (v.state === 'healthy') await reconcilePositions(v);
-        } catch (error) {
-          const meaning = meaningOf(error);
-          if (meaning === 'unavailable' || meaning === 'unknownOutcome') {
-            const uncovered = unknowns.some((u) => u.venueId === v.venue.id && !u.coveredElsewhere);
-            // Keep asking quickly while an uncovered unknown order blocks re-hedging; back off otherwise —
-            // unless the desk is stranded (over its limit, no venue usable): then this venue coming
-            // back is the only way to hedge, and one probe per minimum interval is the budget.
-            const urgent = !uncovered && strandedAt(ctx.clock.now());
-            v.probeIntervalMs = uncovered || urgent ? opts.probeIntervalMsMin : Math.min(v.probeIntervalMs * 2, opts.probeIntervalMsMax);
-            v.untilMs = ctx.clock.now() + (uncovered ? opts.tickMs : v.probeIntervalMs);
-          } else {
-            apply(v, meaning, error, 'probe');
-          }
-        } finally {
-          v.busy = false;
-        }
-      })();
-    } else if (v.state === 'maintenance' && now >= v.untilMs) {
-      v.busy = true;
-      void (async () => {
-        try {
-          const status = await request<any>(v, (ex) => ex.fetchStatus());
-          if (status?.status === 'ok') {
-            log(`${v.venue.id}: status ok; maintenance over`, { venue: v.venue.id, health: 'healthy' });
-            v.state = 'healthy';
-            await resolveUnknowns(v);
-            if (v.state === 'healthy') await reconcilePositions(v);
-          } else {
-            v.untilMs = ctx.clock.now() + opts.statusPollMs;
-          }
-        } catch (error) {
-          const meaning = meaningOf(error);
-          if (meaning === 'maintenance') v.untilMs = ctx.clock.now() + opts.statusPollMs;
-          else apply(v, meaning, error, 'fetchStatus');
-        } finally {
-          v.busy = false;
-        }
-      })();
-    } else if (v.state === 'healthy' && now >= v.untilMs && unknowns.some((u) => u.venueId === v.venue.id)) {
+    const h = v.health;
+    const task = ((): (() => Promise<void>) | undefined => {
+      if (h.state === 'down' && h.dueAt(now)) return () => probe(v);
+      if (h.state === 'maintenance' && h.dueAt(now)) return () => pollStatusInMaintenance(v);
+      if (h.state !== 'healthy') return undefined;
+      const pending = unknowns.some((u) => u.venueId === v.venue.id);
       // An order of unknown outcome on a venue that answers: look it up before anything else there.
-      v.busy = true;
-      void resolveUnknowns(v).finally(() => {
-        v.busy = false;
-      });
-    } else if (v.state === 'healthy' && v.marketsLoaded && now - v.lastReconcileMs >= opts.reconcileMs && !unknowns.some((u) => u.venueId === v.venue.id)) {
-      v.busy = true;
-      void reconcilePositions(v).finally(() => {
-        v.busy = false;
+      if (pending && h.dueAt(now)) return () => resolveUnknowns(v);
+      if (announcesAhead(v.venue.exchange.id) && now >= v.nextStatusPollMs) return () => pollStatus(v);
+      if (v.marketsLoaded && now - v.lastReconcileMs >= opts.reconcileMs && !pending) return () => reconcilePositions(v, 'routine');
+      return undefined;
+    })();
+    if (task === undefined) return;
+    v.busy = true;
+    void task().finally(() => {
+      v.busy = false;
+    });
+  }
+
+  /** Half-open: one request to a down venue; if it answers, reconcile before trading there again. */
+  async function probe(v: VenueState): Promise<void> {
+    try {
+      const pending = unknowns.some((u) => u.venueId === v.venue.id);
+      v.health.onProbeSent();
+      // With an order of unknown outcome on the venue, the lookup that settles it is the probe:
+      // a lost acknowledgement on a live venue resolves in one round trip instead of a
+      // probe interval, before its quantity is hedged anywhere else.
+      if (pending) await lookupUnknowns(v);
+      else await request<any>(v, (ex) => ex.fetchTime());
+      v.health.onProbeAnswered(pending ? 'order lookup' : 'probe');
+      await recover(v);
+    } catch (error) {
+      const meaning = meaningOf(error);
+      if (meaning === 'unavailable' || meaning === 'unknownOutcome') {
+        const uncovered = unknowns.some((u) => u.venueId === v.venue.id && !u.coveredElsewhere);
+        // Keep asking quickly while an uncovered unknown order blocks re-hedging; back off otherwise —
+        // unless the desk is stranded (over its limit, no venue usable): then this venue coming
+        // back is the only way to hedge, and one probe per minimum interval is the budget.
+        v.health.onProbeFailed(ctx.clock.now(), { fast: uncovered, urgent: !uncovered && strandedAt(ctx.clock.now()), tickMs: opts.tickMs });
+      } else {
+        apply(v, meaning, error, 'probe');
+      }
+    }
+  }
+
+  /** The venue answers again: markets, unknown orders and positions first; then it takes hedges. */
+  async function recover(v: VenueState): Promise<void> {
+    if (!v.marketsLoaded) await loadMarkets(v);
+    await resolveUnknowns(v);
+    if (v.health.state === 'recovering') await reconcilePositions(v);
+    v.health.onReconciled();
+  }
+
+  async function pollStatusInMaintenance(v: VenueState): Promise<void> {
+    try {
+      const status = await request<any>(v, (ex) => ex.fetchStatus());
+      noteWindows(v, status);
+      if (status?.status === 'ok') {
+        v.health.onStatusOk();
+        await recover(v);
+      } else {
+        v.health.onStatusMaintenance(ctx.clock.now());
+      }
+    } catch (error) {
+      const meaning = meaningOf(error);
+      if (meaning === 'maintenance') v.health.onStatusMaintenance(ctx.clock.now());
+      else apply(v, meaning, error, 'fetchStatus');
+    }
+  }
+
+  /** A healthy venue that announces maintenance ahead: read its schedule (a routine read). */
+  async function pollStatus(v: VenueState): Promise<void> {
+    try {
+      const status = await request<any>(v, (ex) => ex.fetchStatus(), 'routine');
+      v.nextStatusPollMs = ctx.clock.now() + opts.statusPollMs;
+      // Only the schedule: a window already ongoing blocks hedges through the calendar if it was
+      // announced, and otherwise the venue's answers to requests decide (health.ts).
+      noteWindows(v, status);
+    } catch (error) {
+      const meaning = meaningOf(error);
+      if (meaning !== 'quiet') v.nextStatusPollMs = ctx.clock.now() + opts.statusPollMs;
+      apply(v, meaning, error, 'fetchStatus');
+    }
+  }
+
+  function noteWindows(v: VenueState, status: unknown): void {
+    const now = ctx.clock.now();
+    const { added } = calendar.update(v.venue.id, announcedWindowsOf(v.venue.exchange.id, status as { info?: unknown }), now);
+    for (const w of added) {
+      log(`${v.venue.id}: maintenance announced, ${w.state}, from ${isoOf(w.startMs)} to ${isoOf(w.endMs)} (starts in ${Math.max(0, Math.round((w.startMs - now) / 1000))} s)`, {
+        venue: v.venue.id,
+        windowStartMs: w.startMs,
+        windowEndMs: w.endMs,
       });
     }
   }
@@ -397,12 +422,9 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
     if (order === undefined) {
       // The venue answers its lookup but never saw the order: its order path is down while the
       // rest answers (a partial outage). Hedge elsewhere for a while, longer each time.
-      v.ordersLost += 1;
-      const avoidMs = Math.min(ORDER_PATH_BACKOFF_MS * 2 ** (v.ordersLost - 1), ORDER_PATH_BACKOFF_MAX_MS);
-      v.avoidUntilMs = Math.max(v.avoidUntilMs, ctx.clock.now() + avoidMs);
-      log(`${v.venue.id}: ${v.ordersLost} order(s) in a row lost before reaching the venue while it answers reads; hedging elsewhere for ${avoidMs / 1000} s`, { venue: v.venue.id });
+      v.health.onOrderLost(ctx.clock.now());
     } else {
-      v.ordersLost = 0;
+      v.health.onOrderReached();
     }
     log(
       order === undefined
@@ -432,7 +454,7 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
   /** Over the limit with no venue able to take the hedge: every recovery counts. */
   function strandedAt(now: number): boolean {
     const net = ctx.inventoryBase() + venues.reduce((sum, x) => sum + x.positionBase, 0);
-    return Math.abs(net) > ctx.limits.netBaseMax && !venues.some((x) => x.state === 'healthy' && x.marketsLoaded && now >= x.avoidUntilMs);
+    return Math.abs(net) > ctx.limits.netBaseMax && !venues.some((x) => x.health.stateAt(now) === 'healthy' && x.marketsLoaded);
   }
 
   function unknownWaitMs(): number {
@@ -441,7 +463,6 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
 
   async function hedgeStep(): Promise<void> {
     const now = ctx.clock.now();
-    const believed = venues.reduce((s, v) => s + v.positionBase, 0);
     // Unknown orders not yet covered elsewhere still count as "maybe": wait for them (briefly).
     const pending = unknowns.filter((u) => !u.coveredElsewhere);
     const waiting = pending.filter((u) => now - u.sinceMs < unknownWaitMs());
@@ -453,34 +474,64 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
         clientOrderId: u.clientOrderId,
       });
     }
-    const net = round8(ctx.inventoryBase() + believed);
-    const target = venues.find((v) => usable(v, now));
+    await moveOffBeforeMaintenance(now);
+    await moveBackAfterMaintenance(ctx.clock.now());
+    const net = round8(ctx.inventoryBase() + venues.reduce((sum, v) => sum + v.positionBase, 0));
+    // A venue about to enter maintenance still takes the hedge when no other can.
+    const target = venues.find((v) => usable(v, now)) ?? venues.find((v) => v.health.tradableAt(now) && v.marketsLoaded && !ongoingWindow(v, now));
     if (target === undefined) return;
-    const symbol = target.venue.symbol;
-    const market = target.venue.exchange.market(symbol);
-    // ccxt amounts are in contracts (OKX: 0.01 BTC each; Binance, Bybit: 1 base unit); positions here are in base.
-    const contractSize = contractSizeOf(target);
-    const minQty = Number(market?.limits?.amount?.min ?? 0.001);
-    if (Math.abs(net) < minQty * contractSize) return;
-    const side = net > 0 ? 'sell' : 'buy';
-    const contracts = Number(target.venue.exchange.amountToPrecision(symbol, Math.abs(net) / contractSize));
-    if (contracts < minQty) return;
-    const amount = round8(contracts * contractSize);
-    const clientOrderId = clientOrderIdFor(target.venue.id, ++orderSeq);
-    log(`hedging net ${net} ${market?.base ?? ''}: ${side} ${amount} on ${target.venue.id}${target !== venues[0] ? ` (primary ${venues[0]?.venue.id} is ${venues[0]?.state})` : ''}`, {
+    const sized = sizeOrder(target, -net);
+    if (sized === undefined) return;
+    const side = sized.signedBase > 0 ? 'buy' : 'sell';
+    log(`hedging net ${net} ${sized.baseCode}: ${side} ${Math.abs(sized.signedBase)} on ${target.venue.id}${target !== venues[0] ? ` (primary ${venues[0]?.venue.id} is ${venues[0]?.health.stateAt(now)})` : ''}`, {
       venue: target.venue.id,
-      clientOrderId,
+      clientOrderId: clientOrderIdFor(target.venue.id, orderSeq + 1),
       side,
-      amount,
+      amount: Math.abs(sized.signedBase),
     });
-    const signed = side === 'buy' ? amount : -amount;
+    await placeOrder(target, sized);
+  }
+
+  interface SizedOrder {
+    contracts: number;
+    /** Base units the order trades, signed (+ buys). */
+    signedBase: number;
+    baseCode: string;
+  }
+
+  /** `signedBase` in the venue's contracts, rounded to its precision; undefined when below its minimum. */
+  function sizeOrder(v: VenueState, signedBase: number): SizedOrder | undefined {
+    const symbol = v.venue.symbol;
+    const market = v.venue.exchange.market(symbol);
+    // ccxt amounts are in contracts (OKX: 0.01 BTC each; Binance, Bybit: 1 base unit); positions here are in base.
+    const contractSize = contractSizeOf(v);
+    const minQty = Number(market?.limits?.amount?.min ?? 0.001);
+    if (Math.abs(signedBase) < minQty * contractSize) return undefined;
+    const contracts = Number(v.venue.exchange.amountToPrecision(symbol, Math.abs(signedBase) / contractSize));
+    if (contracts < minQty) return undefined;
+    return { contracts, signedBase: Math.sign(signedBase) * round8(contracts * contractSize), baseCode: String(market?.base ?? '') };
+  }
+
+  /**
+   * Sends one market order and books what filled. An order whose outcome is unknown is kept as
+   * such (resolved by client order id before its quantity counts). Returns the signed base filled,
+   * or undefined when nothing is known to have filled.
+   */
+  async function placeOrder(target: VenueState, order: SizedOrder): Promise<number | undefined> {
+    const symbol = target.venue.symbol;
+    const side = order.signedBase > 0 ? 'buy' : 'sell';
+    const contracts = order.contracts;
+    const contractSize = contractSizeOf(target);
+    const clientOrderId = clientOrderIdFor(target.venue.id, ++orderSeq);
+    const signed = order.signedBase;
     try {
-      let order = await request<any>(target, (ex) => ex.createOrder(symbol, 'market', side, contracts, undefined, { clientOrderId }));
-      if (order.filled === undefined) order = await fillOfAcknowledged(target, order, clientOrderId, contracts);
-      const filled = round8(Number(order.filled ?? 0) * contractSize);
-      target.ordersLost = 0;
+      let answer = await request<any>(target, (ex) => ex.createOrder(symbol, 'market', side, contracts, undefined, { clientOrderId }));
+      if (answer.filled === undefined) answer = await fillOfAcknowledged(target, answer, clientOrderId, contracts);
+      const filled = round8(Number(answer.filled ?? 0) * contractSize);
+      target.health.onOrderReached();
       target.positionBase = round8(target.positionBase + Math.sign(signed) * filled);
       if (filled !== 0) target.ownFillSeq += 1;
+      return filled === 0 ? undefined : Math.sign(signed) * filled;
     } catch (error) {
       const meaning = meaningOf(error);
       if (meaning === 'unknownOutcome') {
@@ -492,8 +543,65 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
       }
       apply(target, meaning, error, 'createOrder');
       // Look the order up at once: the first lookup is also the venue's probe.
-      if (meaning === 'unknownOutcome') target.untilMs = ctx.clock.now();
+      if (meaning === 'unknownOutcome' && target.health.state === 'down') target.health.untilMs = ctx.clock.now();
+      return undefined;
     }
+  }
+
+  /**
+   * A position on a venue whose announced maintenance starts within `maintenanceLeadMs` moves to
+   * the first usable perp venue: open it there first (the desk is never unhedged; over-hedged for
+   * one round trip at most), then close it on the venue going into maintenance.
+   */
+  async function moveOffBeforeMaintenance(now: number): Promise<void> {
+    for (const from of venues) {
+      const window = calendar.blockingAt(from.venue.id, now, opts.maintenanceLeadMs);
+      if (window === undefined || now >= window.startMs) continue;
+      if (from.venue.kind !== 'linearPerp' || !from.health.tradableAt(now) || !from.marketsLoaded) continue;
+      if (unknowns.some((u) => u.venueId === from.venue.id)) continue;
+      const to = venues.find((x) => x !== from && x.venue.kind === 'linearPerp' && usable(x, now));
+      const opening = to === undefined ? undefined : sizeOrder(to, from.positionBase);
+      if (to === undefined || opening === undefined) continue;
+      log(`${from.venue.id}: maintenance in ${Math.round((window.startMs - now) / 1000)} s, moving ${Math.abs(opening.signedBase)} ${opening.baseCode} hedge to ${to.venue.id}`, {
+        venue: from.venue.id,
+        to: to.venue.id,
+        reason: 'maintenance',
+        windowStartMs: window.startMs,
+      });
+      const moved = await move(to, from, opening);
+      if (moved !== undefined) migrations.push({ fromId: from.venue.id, toId: to.venue.id, signedBase: moved, windowEndMs: window.endMs });
+    }
+  }
+
+  /** After the window: once the venue is healthy and reconciled, the moved hedge goes back to it. */
+  async function moveBackAfterMaintenance(now: number): Promise<void> {
+    for (const m of [...migrations]) {
+      if (now < m.windowEndMs) continue;
+      const home = venues.find((x) => x.venue.id === m.fromId);
+      const away = venues.find((x) => x.venue.id === m.toId);
+      if (home === undefined || away === undefined || !usable(home, now)) continue;
+      if (!away.health.tradableAt(now) || unknowns.some((u) => u.venueId === home.venue.id || u.venueId === away.venue.id)) continue;
+      // What is still there of the moved hedge (the desk may have traded it down since).
+      const left = Math.sign(m.signedBase) === Math.sign(away.positionBase) ? Math.sign(m.signedBase) * Math.min(Math.abs(m.signedBase), Math.abs(away.positionBase)) : 0;
+      const opening = sizeOrder(home, left);
+      migrations.splice(migrations.indexOf(m), 1);
+      if (opening === undefined) continue;
+      log(`${home.venue.id}: maintenance over and venue reconciled, moving ${Math.abs(opening.signedBase)} ${opening.baseCode} hedge back from ${away.venue.id}`, {
+        venue: home.venue.id,
+        from: away.venue.id,
+        reason: 'failback',
+      });
+      await move(home, away, opening);
+    }
+  }
+
+  /** Opens `opening` on `to`, then closes what filled on `from`. Returns the signed base moved. */
+  async function move(to: VenueState, from: VenueState, opening: SizedOrder): Promise<number | undefined> {
+    const opened = await placeOrder(to, opening);
+    if (opened === undefined) return undefined;
+    const closing = sizeOrder(from, -opened);
+    if (closing !== undefined) await placeOrder(from, closing);
+    return opened;
   }
 
   async function run(): Promise<void> {
@@ -509,20 +617,16 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
     name: 'reference',
     async start(context: PolicyContext): Promise<void> {
       ctx = context;
+      governor = new RateGovernor({ reserveFraction: opts.rateReserveFraction });
       for (const venue of ctx.venues) {
         venues.push({
           venue,
-          state: 'healthy',
-          untilMs: 0,
-          probeIntervalMs: opts.probeIntervalMsMin,
+          health: new VenueHealth(venue.id, opts, log),
           marketsLoaded: false,
+          nextStatusPollMs: 0,
           positionBase: 0,
           lastReconcileMs: -Infinity,
           busy: false,
-          avoidUntilMs: 0,
-          ordersLost: 0,
-          silentLimits: 0,
-          silentLimitAtMs: -1,
           lock: Promise.resolve(),
           ownFillSeq: 0,
           discrepancy: undefined,
@@ -573,4 +677,9 @@ function lookupParams(exchangeId: string, by: { clientOrderId?: string }): Recor
  */
 export function clientOrderIdFor(venueId: string, seq: number): string {
   return `vc${venueId.replace(/[^A-Za-z0-9]/g, '')}${seq}`.slice(0, 32);
+}
+
+/** "2026-01-01T01:00:00Z": a window's edge in the log. */
+function isoOf(ms: number): string {
+  return new Date(ms).toISOString().replace('.000Z', 'Z');
 }
