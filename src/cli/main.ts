@@ -2,7 +2,8 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { basename, dirname, extname, join, relative } from 'node:path';
 import { closest, formatScenarioErrors, loadScenarioSet, scenarioJsonSchema, type ScenarioRun } from '../scenario/index.ts';
 import { formatSummary } from '../report/text.ts';
-import { toSummary, writeAtomic, writeReport } from '../report/write.ts';
+import { mkdir } from 'node:fs/promises';
+import { toSummary, writeAtomic, writeReport, type Summary } from '../report/write.ts';
 import { EXIT_CODES_HELP, ExitCode, type ExitCodeValue } from './exit-codes.ts';
 
 interface Io {
@@ -37,6 +38,12 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     .option('--policy <module>', 'run this policy instead of the scenario\'s: "reference" or a .ts/.js module (relative to the current directory)')
     .option('--report-dir <dir>', 'where to write summary.json and trace.ndjson (default reports/<scenario>-<seed>/)')
     .option('--json', 'print the summary as JSON instead of text')
+    .option(
+      '--policy-timeout-sec <s>',
+      'wall seconds a run may go without a heartbeat before the watchdog ends it as a policy failure (a policy that blocks the thread: a synchronous or microtask loop); 0 runs in this process, without the watchdog',
+      parsePolicyTimeout,
+      POLICY_TIMEOUT_SEC_DEFAULT,
+    )
     .addHelpText('after', `\n${EXIT_CODES_HELP}`)
     .action(async (file: string, opts: RunOpts) => {
       code = await runCommand(file, opts, io);
@@ -78,7 +85,19 @@ function parseSeed(value: string): number {
   return n;
 }
 
+/** Wall seconds without a heartbeat before a run is a stuck policy (see src/cli/run-in-worker.ts). */
+export const POLICY_TIMEOUT_SEC_DEFAULT = 10;
+
+function parsePolicyTimeout(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 86_400) {
+    throw new InvalidArgumentError(`--policy-timeout-sec expects seconds from 0 (no watchdog) to 86400, found "${value}".`);
+  }
+  return n;
+}
+
 interface RunOpts {
+  policyTimeoutSec?: number;
   seed?: number;
   policy?: string;
   run?: string;
@@ -118,20 +137,46 @@ async function runCommand(file: string, opts: RunOpts, io: Io): Promise<ExitCode
     }
     factories.set(spec, policyLoad.create);
   }
-  const { runScenario } = await import('../sim/run.ts');
   const summaries = [];
   const outcomes: string[] = [];
-  for (const run of runs) {
-    const create = factories.get(opts.policy ?? run.scenario.policy)!;
-    const result = await runScenario(run.scenario, { policy: create(), ...(opts.seed !== undefined ? { seed: opts.seed } : {}) });
-    const stem = basename(file, extname(file));
-    const dir = opts.reportDir !== undefined ? (matrix ? join(opts.reportDir, `${run.name}-${result.seed}`) : opts.reportDir) : matrix ? join('reports', stem, `${run.name}-${result.seed}`) : join('reports', `${stem}-${result.seed}`);
-    const replay = `npx venuechaos run ${relativeOrSame(file)}${matrix ? ` --run ${run.name}` : ''}${opts.policy !== undefined ? ` --policy ${opts.policy}` : ''} --seed ${result.seed}`;
-    const summary = toSummary(result, replay);
-    const paths = await writeReport(dir, summary, result);
-    summaries.push(summary);
-    outcomes.push(result.outcome);
-    if (!opts.json) io.out(formatSummary(summary, paths) + (runs.length > 1 ? '\n' : ''));
+  const stem = basename(file, extname(file));
+  const reportDirOf = (run: ScenarioRun, seed: number): string =>
+    opts.reportDir !== undefined ? (matrix ? join(opts.reportDir, `${run.name}-${seed}`) : opts.reportDir) : matrix ? join('reports', stem, `${run.name}-${seed}`) : join('reports', `${stem}-${seed}`);
+  const replayOf = (run: ScenarioRun, seed: number): string =>
+    `npx venuechaos run ${relativeOrSame(file)}${matrix ? ` --run ${run.name}` : ''}${opts.policy !== undefined ? ` --policy ${opts.policy}` : ''} --seed ${seed}`;
+  const policyTimeoutSec = opts.policyTimeoutSec ?? POLICY_TIMEOUT_SEC_DEFAULT;
+  if (policyTimeoutSec > 0) {
+    // Each run in a worker thread with a watchdog: a policy that blocks the thread for good is a
+    // policy failure with a report, not a CLI that hangs (src/cli/run-in-worker.ts).
+    const { RunWorker } = await import('./run-in-worker.ts');
+    const worker = new RunWorker({ policyTimeoutSec });
+    try {
+      for (const run of runs) {
+        const seed = opts.seed ?? run.scenario.seed;
+        const spec = opts.policy ?? run.scenario.policy;
+        const { summary, ndjson } = await worker.run(
+          { type: 'run', file, runName: run.name, ...(opts.seed !== undefined ? { seed: opts.seed } : {}), policySpec: spec, policyDir: opts.policy !== undefined ? process.cwd() : dirname(file), replay: replayOf(run, seed) },
+          run.scenario,
+        );
+        const paths = await writeReportFiles(reportDirOf(run, summary.seed), summary, ndjson);
+        summaries.push(summary);
+        outcomes.push(summary.outcome);
+        if (!opts.json) io.out(formatSummary(summary, paths) + (runs.length > 1 ? '\n' : ''));
+      }
+    } finally {
+      await worker.close();
+    }
+  } else {
+    const { runScenario } = await import('../sim/run.ts');
+    for (const run of runs) {
+      const create = factories.get(opts.policy ?? run.scenario.policy)!;
+      const result = await runScenario(run.scenario, { policy: create(), ...(opts.seed !== undefined ? { seed: opts.seed } : {}) });
+      const summary = toSummary(result, replayOf(run, result.seed));
+      const paths = await writeReport(reportDirOf(run, result.seed), summary, result);
+      summaries.push(summary);
+      outcomes.push(result.outcome);
+      if (!opts.json) io.out(formatSummary(summary, paths) + (runs.length > 1 ? '\n' : ''));
+    }
   }
   if (opts.json) io.out(JSON.stringify(matrix && opts.run === undefined ? summaries : summaries[0], null, 2));
   else if (runs.length > 1) {
@@ -167,6 +212,16 @@ async function schemaCommand(opts: { out?: string }, io: Io): Promise<ExitCodeVa
   await writeAtomic(opts.out, text);
   io.out(`wrote ${opts.out}`);
   return ExitCode.passed;
+}
+
+/** `writeReport` for a run that happened in the worker: the same files, in the same order, each atomically. */
+async function writeReportFiles(dir: string, summary: Summary, ndjson: string): Promise<{ summaryPath: string; tracePath: string }> {
+  await mkdir(dir, { recursive: true });
+  const summaryPath = join(dir, 'summary.json');
+  const tracePath = join(dir, 'trace.ndjson');
+  await writeAtomic(tracePath, ndjson);
+  await writeAtomic(summaryPath, JSON.stringify(summary, null, 2) + '\n');
+  return { summaryPath, tracePath };
 }
 
 function relativeOrSame(file: string): string {
