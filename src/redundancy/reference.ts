@@ -3,12 +3,13 @@ import { classifyError, retryAfterSecFrom, type ErrorMeaning } from './errors.ts
 import { VenueHealth } from './health.ts';
 import { DEFAULT_BINANCE_LIMITS, RateGovernor, type Lane } from './governor.ts';
 import { MaintenanceCalendar, announcedWindowsOf, announcesAhead } from './maintenance-calendar.ts';
+import { capacityOf, route, type RouteVenue } from './router.ts';
 
 /**
  * The reference redundancy engine, v0.
  *
  * Keeps the desk's net exposure (inventory + hedges on every venue) near zero by trading the
- * linear perp on the first usable venue in the scenario's order. Its parts, one module each:
+ * linear perps (or spot coins) of the venues. Its parts, one module each:
  *
  * - venue health (health.ts): a state machine per venue — healthy, degraded, rateLimited, down
  *   (half-open probing on a budget), maintenance, recovering — fed by what ccxt raised *and what
@@ -19,6 +20,14 @@ import { MaintenanceCalendar, announcedWindowsOf, announcesAhead } from './maint
  *   starts, and moved back once the window is over and the venue is reconciled;
  * - the rate-limit governor (governor.ts): budgets from the venues' usage headers; routine reads
  *   yield to orders when a budget is nearly spent;
+ * - the hedge router (router.ts): the primary first while it can take the hedge, then the
+ *   cheapest venue by taker fee; a hedge one venue cannot take whole (its free margin, the
+ *   desk's `grossBaseMaxPerVenue` or `marginUsePctMax`) is split across venues. It works from a
+ *   snapshot kept here at no extra request per hedge: balances are read with positions at each
+ *   reconciliation (routine lane) and moved by our own fills in between; the price is the last
+ *   mark or fill seen (one ticker read if a hedge comes before either); leverage is what ccxt's
+ *   position says (or notional ÷ initial margin), else `ASSUMED_LEVERAGE`. Book depth is not
+ *   read: it would cost a request per venue per hedge;
  * - an order whose outcome is unknown (timeout, reset, 5xx…) is kept as *unknown* and resolved by
  *   client order id on that venue before its quantity counts either way. If the venue stays
  *   unreachable longer than `unknownWaitMs`, the engine hedges the quantity elsewhere, assuming
@@ -71,7 +80,32 @@ interface VenueState {
   ownFillSeq: number;
   /** A position read that disagreed with our ledger, and how many reads in a row said the same. */
   discrepancy: { positionBase: number; reads: number; ownFillSeq: number } | undefined;
+  /** The router's view of the venue's money, cached from reconciliation reads and moved by our fills. */
+  funds: Funds;
 }
+
+/** What the router needs of a venue's balance (see router.ts `RouteVenue`). */
+interface Funds {
+  /** Perps: free + used of the settle asset at the last read, less the fees we paid since. */
+  marginBalance: number | undefined;
+  /** Perps: initial margin of other markets at the last read. */
+  otherInitialMargin: number;
+  /** Perps: base coins in the wallet. */
+  coinsBase: number;
+  /** Spot: free quote coins. */
+  freeQuote: number | undefined;
+  /** From the position (ccxt `leverage`, or notional ÷ initial margin); undefined until seen. */
+  leverage: number | undefined;
+}
+
+/**
+ * Leverage assumed for a perp venue whose position has not said (Binance's positionRisk has no
+ * leverage field, and a flat account shows no position): the venues' usual default and the
+ * testbed's. The router keeps `ROUTER_HEADROOM` spare on every margin estimate on top.
+ */
+export const ASSUMED_LEVERAGE = 10;
+/** Share of each margin estimate the router keeps spare (prices move between decision and fill, and after). */
+export const ROUTER_HEADROOM = 0.1;
 
 /**
  * Reads that disagree with our acknowledged fills are kept out of the ledger until this many
@@ -117,6 +151,10 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
   let governor: RateGovernor;
   let orderSeq = 0;
   let loop: Promise<void> | undefined;
+  /** The last price seen (a mark on a position read, or a fill), quote per base; shared by every venue. */
+  let lastPrice: number | undefined;
+  /** The router's last reason for not placing all of a hedge, logged once until it changes. */
+  let lastShortfall: string | undefined;
 
   const log = (message: string, data?: Record<string, unknown>): void => ctx.log(message, data);
 
@@ -220,12 +258,106 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
   async function readExposure(v: VenueState, lane: Lane): Promise<number> {
     if (v.venue.kind === 'spot') {
       const balance = await request<any>(v, (ex) => ex.fetchBalance(), lane);
+      noteSpotBalance(v, balance);
       const base = v.venue.symbol.split('/')[0] ?? '';
       return round8(Number(balance?.total?.[base] ?? 0));
     }
     const positions: any[] = await request<any>(v, (ex) => ex.fetchPositions([v.venue.symbol]), lane);
     const p = positions.find((x) => x.symbol === v.venue.symbol);
+    notePosition(v, p);
+    // The router's free margin: read with the position, in the same lane (a failure here leaves
+    // the position read standing and the cached balance as it was).
+    try {
+      notePerpBalance(v, await request<any>(v, (ex) => ex.fetchBalance(), lane), p);
+    } catch (error) {
+      apply(v, meaningOf(error), error, 'fetchBalance');
+    }
     return round8(p === undefined ? 0 : (p.side === 'short' ? -1 : 1) * Number(p.contracts ?? 0) * Number(p.contractSize ?? 1));
+  }
+
+  /** Leverage and price from a ccxt position (Binance gives no leverage: notional ÷ initial margin says it). */
+  function notePosition(v: VenueState, p: any): void {
+    if (p === undefined) return;
+    const mark = Number(p.markPrice);
+    if (Number.isFinite(mark) && mark > 0) lastPrice = mark;
+    const stated = Number(p.leverage);
+    const implied = Math.abs(Number(p.notional)) / Number(p.initialMargin);
+    if (Number.isFinite(stated) && stated > 0) v.funds.leverage = stated;
+    else if (Number.isFinite(implied) && implied > 0) v.funds.leverage = implied;
+  }
+
+  function notePerpBalance(v: VenueState, balance: any, p: any): void {
+    const market = v.venue.exchange.market(v.venue.symbol);
+    const settle = String(market?.settle ?? market?.quote ?? '');
+    const free = Number(balance?.free?.[settle]);
+    const used = Number(balance?.used?.[settle] ?? 0);
+    if (!Number.isFinite(free)) return;
+    const positionIm = Number(p?.initialMargin ?? 0);
+    v.funds.marginBalance = free + (Number.isFinite(used) ? used : 0);
+    v.funds.otherInitialMargin = Math.max(0, (Number.isFinite(used) ? used : 0) - (Number.isFinite(positionIm) ? positionIm : 0));
+    v.funds.coinsBase = Number(balance?.total?.[String(market?.base ?? '')] ?? 0) || 0;
+  }
+
+  function noteSpotBalance(v: VenueState, balance: any): void {
+    const quote = String(v.venue.exchange.market(v.venue.symbol)?.quote ?? v.venue.symbol.split('/')[1] ?? '');
+    const free = Number(balance?.free?.[quote]);
+    if (Number.isFinite(free)) v.funds.freeQuote = free;
+  }
+
+  /** A fill of ours moves the cached funds: the fee comes off the margin balance, or the quote moves on spot. */
+  function noteFill(v: VenueState, signedBase: number, price: number | undefined): void {
+    if (price !== undefined && Number.isFinite(price) && price > 0) lastPrice = price;
+    const p = price ?? lastPrice;
+    if (p === undefined) return;
+    const fee = Math.abs(signedBase) * p * takerFeeOf(v);
+    if (v.venue.kind === 'spot') {
+      if (v.funds.freeQuote !== undefined) v.funds.freeQuote = Math.max(0, v.funds.freeQuote - signedBase * p - fee);
+    } else if (v.funds.marginBalance !== undefined) {
+      v.funds.marginBalance -= fee;
+    }
+  }
+
+  function takerFeeOf(v: VenueState): number {
+    const fee = Number(v.venue.exchange.market?.(v.venue.symbol)?.taker);
+    return Number.isFinite(fee) && fee >= 0 ? fee : 0.001;
+  }
+
+  /** The smallest order on this venue, in base units. */
+  function minBaseOf(v: VenueState): number {
+    const min = Number(v.venue.exchange.market?.(v.venue.symbol)?.limits?.amount?.min ?? 0.001);
+    return round8((Number.isFinite(min) && min > 0 ? min : 0.001) * contractSizeOf(v));
+  }
+
+  /** The router's snapshot of a venue. `tradable`/`lastResort` as the caller decides. */
+  function routeVenueOf(v: VenueState, tradable: boolean, lastResort = false): RouteVenue {
+    return {
+      id: v.venue.id,
+      kind: v.venue.kind,
+      tradable,
+      lastResort,
+      positionBase: v.positionBase,
+      coinsBase: v.venue.kind === 'spot' ? 0 : v.funds.coinsBase,
+      takerFee: takerFeeOf(v),
+      minBase: minBaseOf(v),
+      marginBalance: v.funds.marginBalance,
+      otherInitialMargin: v.funds.otherInitialMargin,
+      leverage: v.funds.leverage ?? ASSUMED_LEVERAGE,
+      freeQuote: v.funds.freeQuote,
+    };
+  }
+
+  /** A price to size margin with: one ticker read from the first venue that can be asked, when no mark or fill has been seen. */
+  async function ensurePrice(candidates: readonly VenueState[]): Promise<void> {
+    if (lastPrice !== undefined) return;
+    const v = candidates[0];
+    if (v === undefined) return;
+    try {
+      const ticker = await request<any>(v, (ex) => ex.fetchTicker(v.venue.symbol));
+      const price = Number(ticker?.last ?? ticker?.close);
+      if (Number.isFinite(price) && price > 0) lastPrice = price;
+    } catch (error) {
+      apply(v, meaningOf(error), error, 'fetchTicker');
+    }
   }
 
   /** Binance publishes its budgets in exchangeInfo, the answer loadMarkets just read: the governor's limits. */
@@ -477,19 +609,48 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
     await moveOffBeforeMaintenance(now);
     await moveBackAfterMaintenance(ctx.clock.now());
     const net = round8(ctx.inventoryBase() + venues.reduce((sum, v) => sum + v.positionBase, 0));
-    // A venue about to enter maintenance still takes the hedge when no other can.
-    const target = venues.find((v) => usable(v, now)) ?? venues.find((v) => v.health.tradableAt(now) && v.marketsLoaded && !ongoingWindow(v, now));
-    if (target === undefined) return;
-    const sized = sizeOrder(target, -net);
-    if (sized === undefined) return;
-    const side = sized.signedBase > 0 ? 'buy' : 'sell';
-    log(`hedging net ${net} ${sized.baseCode}: ${side} ${Math.abs(sized.signedBase)} on ${target.venue.id}${target !== venues[0] ? ` (primary ${venues[0]?.venue.id} is ${venues[0]?.health.stateAt(now)})` : ''}`, {
-      venue: target.venue.id,
-      clientOrderId: clientOrderIdFor(target.venue.id, orderSeq + 1),
-      side,
-      amount: Math.abs(sized.signedBase),
+    const first = venues.find((v) => v.marketsLoaded);
+    if (first === undefined || Math.abs(net) < minBaseOf(venues.find((v) => usable(v, now)) ?? first)) return;
+    // A venue about to enter maintenance still takes the hedge when no other can (a last resort).
+    const snapshot = venues.map((v) => {
+      const preferred = usable(v, now);
+      const lastResort = !preferred && v.health.tradableAt(now) && v.marketsLoaded && !ongoingWindow(v, now);
+      return routeVenueOf(v, preferred || lastResort, lastResort);
     });
-    await placeOrder(target, sized);
+    if (ctx.limits.marginUsePctMax !== undefined) await ensurePrice(venues.filter((v, i) => snapshot[i]?.tradable === true));
+    const allocation = route({ signedBase: -net, price: lastPrice, venues: snapshot, limits: ctx.limits, headroomFraction: ROUTER_HEADROOM });
+    const base = String(first.venue.exchange.market(first.venue.symbol)?.base ?? '');
+    if (allocation.legs.length !== 1 || allocation.unallocatedBase > 0 || allocation.legs[0]?.limitedBy !== undefined) {
+      // Split or short of room: say why (once, while nothing changes).
+      const reason = `hedging net ${net} ${base}: ${allocation.reason}`;
+      if (allocation.legs.length > 0 || reason !== lastShortfall) log(reason, { reason: 'route', legs: allocation.legs.map((l) => ({ venue: l.venueId, base: l.signedBase })), unallocatedBase: allocation.unallocatedBase });
+      lastShortfall = allocation.legs.length > 0 ? undefined : reason;
+    } else {
+      lastShortfall = undefined;
+    }
+    for (const leg of allocation.legs) {
+      const target = venues.find((v) => v.venue.id === leg.venueId)!;
+      const sized = sizeOrder(target, leg.signedBase);
+      if (sized === undefined) continue;
+      const side = sized.signedBase > 0 ? 'buy' : 'sell';
+      log(`hedging net ${net} ${sized.baseCode}: ${side} ${Math.abs(sized.signedBase)} on ${target.venue.id}${target !== venues[0] ? ` (primary ${venues[0]?.venue.id} is ${primaryWhy(now)})` : ''}`, {
+        venue: target.venue.id,
+        clientOrderId: clientOrderIdFor(target.venue.id, orderSeq + 1),
+        side,
+        amount: Math.abs(sized.signedBase),
+      });
+      await placeOrder(target, sized);
+    }
+  }
+
+  /** Why a hedge leg is not on the primary: its health, or (healthy) that it has no room. */
+  function primaryWhy(now: number): string {
+    const p = venues[0];
+    if (p === undefined) return 'missing';
+    const state = p.health.stateAt(now);
+    if (state !== 'healthy') return state;
+    if (calendar.blockingAt(p.venue.id, now, opts.maintenanceLeadMs) !== undefined) return 'due for maintenance';
+    return 'healthy, without room for more';
   }
 
   interface SizedOrder {
@@ -531,6 +692,7 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
       target.health.onOrderReached();
       target.positionBase = round8(target.positionBase + Math.sign(signed) * filled);
       if (filled !== 0) target.ownFillSeq += 1;
+      if (filled !== 0) noteFill(target, Math.sign(signed) * filled, Number(answer.average ?? answer.price) || undefined);
       return filled === 0 ? undefined : Math.sign(signed) * filled;
     } catch (error) {
       const meaning = meaningOf(error);
@@ -559,17 +721,31 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
       if (window === undefined || now >= window.startMs) continue;
       if (from.venue.kind !== 'linearPerp' || !from.health.tradableAt(now) || !from.marketsLoaded) continue;
       if (unknowns.some((u) => u.venueId === from.venue.id)) continue;
-      const to = venues.find((x) => x !== from && x.venue.kind === 'linearPerp' && usable(x, now));
-      const opening = to === undefined ? undefined : sizeOrder(to, from.positionBase);
-      if (to === undefined || opening === undefined) continue;
-      log(`${from.venue.id}: maintenance in ${Math.round((window.startMs - now) / 1000)} s, moving ${Math.abs(opening.signedBase)} ${opening.baseCode} hedge to ${to.venue.id}`, {
-        venue: from.venue.id,
-        to: to.venue.id,
-        reason: 'maintenance',
-        windowStartMs: window.startMs,
+      if (Math.abs(from.positionBase) < minBaseOf(from)) continue;
+      // Where the hedge can go: other perp venues, split by the router when one cannot take it all.
+      const allocation = route({
+        signedBase: from.positionBase,
+        price: lastPrice,
+        venues: venues.map((x) => routeVenueOf(x, x !== from && x.venue.kind === 'linearPerp' && usable(x, now))),
+        limits: ctx.limits,
+        headroomFraction: ROUTER_HEADROOM,
       });
-      const moved = await move(to, from, opening);
-      if (moved !== undefined) migrations.push({ fromId: from.venue.id, toId: to.venue.id, signedBase: moved, windowEndMs: window.endMs });
+      if (allocation.legs.length !== 1 || allocation.unallocatedBase > 0) {
+        log(`${from.venue.id}: maintenance in ${Math.round((window.startMs - now) / 1000)} s, moving its hedge off: ${allocation.reason}`, { venue: from.venue.id, reason: 'route' });
+      }
+      for (const leg of allocation.legs) {
+        const to = venues.find((x) => x.venue.id === leg.venueId)!;
+        const opening = sizeOrder(to, leg.signedBase);
+        if (opening === undefined) continue;
+        log(`${from.venue.id}: maintenance in ${Math.round((window.startMs - now) / 1000)} s, moving ${Math.abs(opening.signedBase)} ${opening.baseCode} hedge to ${to.venue.id}`, {
+          venue: from.venue.id,
+          to: to.venue.id,
+          reason: 'maintenance',
+          windowStartMs: window.startMs,
+        });
+        const moved = await move(to, from, opening);
+        if (moved !== undefined) migrations.push({ fromId: from.venue.id, toId: to.venue.id, signedBase: moved, windowEndMs: window.endMs });
+      }
     }
   }
 
@@ -583,8 +759,14 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
       if (!away.health.tradableAt(now) || unknowns.some((u) => u.venueId === home.venue.id || u.venueId === away.venue.id)) continue;
       // What is still there of the moved hedge (the desk may have traded it down since).
       const left = Math.sign(m.signedBase) === Math.sign(away.positionBase) ? Math.sign(m.signedBase) * Math.min(Math.abs(m.signedBase), Math.abs(away.positionBase)) : 0;
-      const opening = sizeOrder(home, left);
+      // Only what home has room for goes back (its caps and free margin may have changed since).
+      const room = left === 0 ? undefined : capacityOf(routeVenueOf(home, true), left > 0 ? 1 : -1, { price: lastPrice, limits: ctx.limits, headroomFraction: ROUTER_HEADROOM });
+      const back = room === undefined ? 0 : Math.sign(left) * Math.min(Math.abs(left), room.base);
+      const opening = sizeOrder(home, back);
       migrations.splice(migrations.indexOf(m), 1);
+      if (room !== undefined && room.base < Math.abs(left) && room.limitedBy !== undefined) {
+        log(`${home.venue.id}: maintenance over; ${round8(Math.abs(left))} moved off it, room for ${round8(Math.max(0, room.base))} back (${room.limitedBy.detail}); the rest stays on ${away.venue.id}`, { venue: home.venue.id, reason: 'route' });
+      }
       if (opening === undefined) continue;
       log(`${home.venue.id}: maintenance over and venue reconciled, moving ${Math.abs(opening.signedBase)} ${opening.baseCode} hedge back from ${away.venue.id}`, {
         venue: home.venue.id,
@@ -630,6 +812,7 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
           lock: Promise.resolve(),
           ownFillSeq: 0,
           discrepancy: undefined,
+          funds: { marginBalance: undefined, otherInitialMargin: 0, coinsBase: 0, freeQuote: undefined, leverage: undefined },
         });
         // The engine needs markets, not the currency list: with keys, binanceusdm's loadMarkets
         // would also call two sapi endpoints, each one more request to spend from the budget.
