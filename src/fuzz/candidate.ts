@@ -1,0 +1,106 @@
+import fc from 'fast-check';
+import { stringify } from 'yaml';
+import { formatScenarioErrors, parseScenario, type Scenario } from '../scenario/index.ts';
+import {
+  faultScheduleArbitrary,
+  inventoryStepsArbitrary,
+  marketJumpsArbitrary,
+  type FaultInput,
+  type FaultScheduleOptions,
+  type InventoryStepInput,
+  type InventoryStepsOptions,
+  type JumpInput,
+  type MarketJumpsOptions,
+} from './arbitraries.ts';
+
+/**
+ * A fuzz candidate: what the search varies over a base scenario (its seed, a shorter run, a fault
+ * schedule, extra inventory steps and price jumps), and how it becomes a scenario document. The
+ * base keeps everything else: venues, market, limits, policy, its own inventory and jumps (those
+ * inside the shorter run). The base's faults are replaced: the search owns the schedule.
+ */
+
+/** What `fuzz` searches: run length, fault schedule budgets, inventory and market moves. */
+export interface FuzzSearchOptions extends FaultScheduleOptions {
+  /** Shortest candidate run, seconds (default 60). */
+  durationSecMin?: number;
+  /** Longest candidate run, seconds (default 600; never longer than the base). A run costs roughly 20–60 ms per simulated minute. */
+  durationSecMax?: number;
+  /** Extra inventory steps, or false for the base's only (default: up to 3 steps of at most 3 base). */
+  inventory?: InventoryStepsOptions | false;
+  /** Price jumps, or false for the base's only (default: up to 2 jumps of at most 20 %). */
+  jumps?: MarketJumpsOptions | false;
+}
+
+/** One point of the search, before it is laid over the base. */
+export interface FuzzCandidate {
+  seed: number;
+  durationSec: number;
+  faults: FaultInput[];
+  inventory: InventoryStepInput[];
+  jumps: JumpInput[];
+}
+
+/** The candidate run length bounds for a base (min ≤ max ≤ the base's duration). */
+export function durationBounds(base: Scenario, search: FuzzSearchOptions): { durationSecMin: number; durationSecMax: number } {
+  const durationSecMax = Math.max(1, Math.floor(Math.min(search.durationSecMax ?? 600, base.durationSec)));
+  return { durationSecMin: Math.max(1, Math.min(Math.floor(search.durationSecMin ?? 60), durationSecMax)), durationSecMax };
+}
+
+/**
+ * Candidates over `base`. The schedule is drawn over the longest run (or the base's chaos phase)
+ * and cut to the candidate's length when it is laid over the base, so shrinking the run length
+ * drops the windows past its end instead of redrawing them.
+ */
+export function candidateArbitrary(base: Scenario, search: FuzzSearchOptions = {}): fc.Arbitrary<FuzzCandidate> {
+  const { durationSecMin, durationSecMax } = durationBounds(base, search);
+  const frame = { venueIds: base.venues.map((v) => v.id), durationSec: Math.min(durationSecMax, base.phases?.chaosUntilSec ?? durationSecMax) };
+  return fc.record({
+    seed: fc.nat({ max: 0xffff_ffff }),
+    durationSec: fc.integer({ min: durationSecMin, max: durationSecMax }),
+    faults: faultScheduleArbitrary(frame, search),
+    inventory: search.inventory === false ? fc.constant([]) : inventoryStepsArbitrary(frame, search.inventory),
+    jumps: search.jumps === false ? fc.constant([]) : marketJumpsArbitrary(frame, search.jumps),
+  });
+}
+
+/** Windows cut to end by `endSec`; those starting at or after it dropped. Pure. */
+export function clipWindows<W extends { atSec: number; durationSec: number }>(windows: readonly W[], endSec: number): W[] {
+  return windows.filter((w) => w.atSec < endSec).map((w) => (w.atSec + w.durationSec > endSec ? { ...w, durationSec: endSec - w.atSec } : w));
+}
+
+/**
+ * The candidate laid over the base, as a scenario document (plain data, durations in seconds):
+ * what a file would say. Phases are kept only when they fit the shorter run.
+ */
+export function candidateDocument(base: Scenario, c: FuzzCandidate): Record<string, unknown> {
+  const { extends: _extends, matrix: _matrix, ...rest } = base;
+  const phases = base.phases !== undefined && base.phases.chaosUntilSec + base.phases.convergeWithinSec <= c.durationSec ? base.phases : undefined;
+  const faultEndSec = phases?.chaosUntilSec ?? c.durationSec;
+  const inventory = [
+    ...base.inventory.filter((s) => s.atSec < c.durationSec).map((s) => (s.flow === undefined ? s : { ...s, flow: { ...s.flow, durationSec: Math.min(s.flow.durationSec, c.durationSec - s.atSec) } })),
+    ...c.inventory.filter((s) => s.atSec < c.durationSec),
+  ];
+  const doc: Record<string, unknown> = {
+    ...rest,
+    seed: c.seed,
+    durationSec: c.durationSec,
+    market: { ...base.market, jumps: [...base.market.jumps, ...c.jumps].filter((j) => j.atSec < c.durationSec).sort((a, b) => a.atSec - b.atSec) },
+    inventory,
+    faults: clipWindows(c.faults, faultEndSec),
+  };
+  if (phases === undefined) delete doc['phases'];
+  return doc;
+}
+
+/**
+ * The candidate as a loaded scenario, through the same YAML text and loader a user's file goes
+ * through, so what runs is exactly what a written counterexample replays. A candidate the loader
+ * refuses is a bug in the arbitraries: it throws.
+ */
+export function candidateScenario(base: Scenario, c: FuzzCandidate): { doc: Record<string, unknown>; scenario: Scenario } {
+  const doc = candidateDocument(base, c);
+  const parsed = parseScenario(stringify(doc), 'fuzz-candidate.yaml');
+  if (!parsed.ok) throw new Error(`venuechaos bug: fuzz made a scenario the loader refuses:\n${formatScenarioErrors(parsed.errors)}\n${JSON.stringify(c)}`);
+  return { doc, scenario: parsed.scenario };
+}

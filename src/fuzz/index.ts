@@ -1,0 +1,29 @@
+/**
+ * Property-based search for invariant violations, and shrinking one to a replayable scenario.
+ * Imports fast-check: load it (`await import('../fuzz/index.ts')`) only where a search runs.
+ */
+
+// Search
+export { fuzz, brokenInvariants, sizeOf, INTERRUPTED, type FuzzOptions, type FuzzProgress, type FuzzReport, type FuzzPassed, type FuzzViolated, type CandidateSize } from './fuzz.ts';
+export { candidateArbitrary, candidateDocument, candidateScenario, clipWindows, durationBounds, type FuzzCandidate, type FuzzSearchOptions } from './candidate.ts';
+
+// Arbitraries
+export {
+  DOWN_KINDS,
+  FUZZ_KINDS_DEFAULT,
+  faultArbitrary,
+  faultScheduleArbitrary,
+  inventoryStepsArbitrary,
+  keepConcurrentDownWithin,
+  marketJumpsArbitrary,
+  type FaultInput,
+  type FaultScheduleOptions,
+  type FuzzFrame,
+  type InventoryStepInput,
+  type InventoryStepsOptions,
+  type JumpInput,
+  type MarketJumpsOptions,
+} from './arbitraries.ts';
+
+// Counterexample files
+export { counterexampleYaml, minimalDocument, replayCommand, withoutDefaults, type CounterexampleFileOptions } from './counterexample.ts';
