@@ -1,5 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { basename, dirname, extname, join, relative } from 'node:path';
+import { basename, dirname, extname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { closest, formatScenarioErrors, loadScenarioSet, scenarioJsonSchema, type ScenarioRun } from '../scenario/index.ts';
 import { formatSummary } from '../report/text.ts';
 import { mkdir } from 'node:fs/promises';
@@ -47,6 +48,22 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     .addHelpText('after', `\n${EXIT_CODES_HELP}`)
     .action(async (file: string, opts: RunOpts) => {
       code = await runCommand(file, opts, io);
+    });
+
+  program
+    .command('fuzz')
+    .description('search fault schedules, inventory steps and price jumps over a base scenario for an invariant violation; shrink one to a minimal scenario file')
+    .option('--scenario <file>', 'base scenario: venues, market, limits, policy, inventory (its faults are replaced by the search)', FUZZ_BASE_DEFAULT)
+    .option('--policy <module>', 'policy to search against: "reference" or a .ts/.js module (relative to the current directory); default: the base\'s')
+    .option('--runs <n>', 'candidate runs before declaring none breaks an invariant', parseCount('--runs'), 100)
+    .option('--seed <n>', 'the search\'s seed (the same seed finds the same counterexample)', parseSeed, 1)
+    .option('--out <dir>', 'where to write the minimal scenario file', join('reports', 'fuzz'))
+    .option('--duration-sec-max <s>', 'longest candidate run, simulated seconds (shorter is faster per run)', parseCount('--duration-sec-max'), 600)
+    .option('--shrink-runs-max <n>', 'candidate runs shrinking may spend', parseCount('--shrink-runs-max'), 150)
+    .option('--progress-every <n>', 'print a progress line every n runs', parseCount('--progress-every'), 10)
+    .addHelpText('after', `\nExit codes: 0 no violation in --runs runs; 1 a violation (the file is written, its path printed); 2 usage; 4 internal.`)
+    .action(async (opts: FuzzOpts) => {
+      code = await fuzzCommand(opts, io);
     });
 
   program
@@ -227,4 +244,114 @@ async function writeReportFiles(dir: string, summary: Summary, ndjson: string): 
 function relativeOrSame(file: string): string {
   const rel = relative(process.cwd(), file);
   return rel.startsWith('..') ? file : rel;
+}
+
+// ── fuzz ──────────────────────────────────────────────────────────────────────────────────────
+
+/** The base `fuzz` searches over when none is given: the shipped default scenario, its faults removed. */
+const FUZZ_BASE_DEFAULT = 'scenarios/default.yaml';
+
+function parseCount(flag: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1 || n > 1_000_000) throw new InvalidArgumentError(`${flag} expects a whole number from 1 to 1000000, found "${value}".`);
+    return n;
+  };
+}
+
+interface FuzzOpts {
+  scenario: string;
+  policy?: string;
+  runs: number;
+  seed: number;
+  out: string;
+  durationSecMax: number;
+  shrinkRunsMax: number;
+  progressEvery: number;
+}
+
+/**
+ * `venuechaos fuzz`: runs in this process (no watchdog: a policy that blocks the thread hangs the
+ * search; `run` the written file to get the watchdog's report), then writes the shrunk scenario and
+ * checks that it replays from its own text before saying so.
+ */
+async function fuzzCommand(opts: FuzzOpts, io: Io): Promise<ExitCodeValue> {
+  const file = opts.scenario === FUZZ_BASE_DEFAULT ? fileURLToPath(new URL(`../../${FUZZ_BASE_DEFAULT}`, import.meta.url)) : opts.scenario;
+  const shown = opts.scenario;
+  const loaded = await loadScenarioSet(file);
+  if (!loaded.ok) {
+    io.err(formatScenarioErrors(loaded.errors));
+    io.err(`\nvenuechaos: ${shown} has ${loaded.errors.length} problem(s); fix them and run again (venuechaos validate ${shown} checks without running).`);
+    return ExitCode.usage;
+  }
+  if (loaded.runs.length > 1) {
+    io.err(`venuechaos: ${shown} is a matrix of ${loaded.runs.length} runs; fuzz needs one base scenario. Write one without \`matrix:\` (it may \`extends:\` this one's base).`);
+    return ExitCode.usage;
+  }
+  const base = { ...loaded.runs[0]!.scenario, faults: [] };
+  const policySpec = opts.policy ?? base.policy;
+  const policyFile = opts.policy !== undefined || policySpec === 'reference' ? policySpec : join(dirname(file), policySpec);
+  const { loadPolicy, formatPolicyLoadError } = await import('../redundancy/load-policy.ts');
+  const policyLoad = await loadPolicy(policyFile, process.cwd());
+  if (!policyLoad.ok) {
+    io.err(formatPolicyLoadError(policyLoad.error));
+    io.err(`\nvenuechaos: the policy ${JSON.stringify(policySpec)} cannot be used; fix it and run again.`);
+    return ExitCode.usage;
+  }
+  const { fuzz, counterexampleYaml, replayCommand, brokenInvariants } = await import('../fuzz/index.ts');
+  const { parseScenario } = await import('../scenario/index.ts');
+  const { runScenario } = await import('../sim/run.ts');
+
+  io.out(`fuzz ${shown} with policy ${policyFile}: up to ${opts.runs} runs of at most ${opts.durationSecMax} s, seed ${opts.seed}`);
+  const report = await fuzz({
+    base,
+    policy: policyLoad.create,
+    runs: opts.runs,
+    seed: opts.seed,
+    shrinkRunsMax: opts.shrinkRunsMax,
+    search: { durationSecMax: opts.durationSecMax, maxConcurrentDown: 1 },
+    onRun: (p) => {
+      const n = p.phase === 'search' ? p.searchRuns : p.shrinkRuns;
+      if (n % opts.progressEvery !== 0 && !(p.phase === 'shrink' && p.shrinkRuns === 0)) return;
+      const rate = p.runWallMs > 0 ? ` (${Math.round(((p.searchRuns + p.shrinkRuns) * 60_000) / p.runWallMs)} runs/min)` : '';
+      if (p.phase === 'search') io.out(`  search  ${p.searchRuns}/${p.runs} runs, no violation${rate}`);
+      else if (p.shrinkRuns === 0) io.out(`  found   ${p.invariant} breaks at run ${p.searchRuns} with ${p.smallest?.faults} fault(s) over ${p.smallest?.durationSec} s; shrinking`);
+      else io.out(`  shrink  ${p.shrinkRuns} runs, ${p.shrinkSteps} steps: ${p.invariant} still breaks with ${p.smallest?.faults} fault(s) over ${p.smallest?.durationSec} s${rate}`);
+    },
+  });
+  if (report.outcome === 'passed') {
+    io.out(`no violation in ${report.runs} runs (seed ${report.seed}); try more --runs or another --seed`);
+    return ExitCode.passed;
+  }
+
+  const stem = basename(shown, extname(shown));
+  const outFile = join(opts.out, `${stem}-${report.policy.replace(/[^a-z0-9-]+/gi, '-').toLowerCase()}-seed${opts.seed}.yaml`);
+  const shownFile = relativeOrSame(outFile);
+  const text = counterexampleYaml(report, {
+    policySpec: policyFile,
+    file: shownFile,
+    baseName: shown,
+    schemaPath: relative(dirname(resolve(outFile)), fileURLToPath(new URL('../../scenarios/venuechaos.schema.json', import.meta.url))),
+    ...(policyFile !== 'reference' ? { policyPath: relative(dirname(resolve(outFile)), resolve(policyFile)) } : {}),
+  });
+  await mkdir(dirname(outFile), { recursive: true });
+  await writeAtomic(outFile, text);
+
+  // The file must show what the search saw: load it back from its text and run it once more.
+  const reparsed = parseScenario(text, outFile);
+  const replayed = reparsed.ok ? brokenInvariants(await runScenario(reparsed.scenario, { policy: policyLoad.create() }), reparsed.scenario) : [];
+  const v = report.violation;
+  io.out(
+    [
+      `VIOLATED ${report.invariant}${v !== null ? ` at +${(v.tMs / 1000).toFixed(3)} s: ${v.message.split('\n')[0]}` : ''}`,
+      `  found after ${report.searchRuns} run(s) with ${report.found.faults} fault(s) over ${report.found.durationSec} s; shrunk in ${report.shrinkSteps} step(s) (${report.shrinkRuns} runs${report.shrinkBudgetSpent ? ', budget spent: --shrink-runs-max' : ''}) to ${report.shrunk.faults} fault(s) over ${report.shrunk.durationSec} s`,
+      `  wrote  ${shownFile}`,
+      `  replay: ${replayCommand(shownFile, policyFile)}`,
+    ].join('\n'),
+  );
+  if (!replayed.some((b) => b.name === report.invariant)) {
+    io.err(`venuechaos: internal error — ${shownFile} does not replay the violation (${reparsed.ok ? `broke: ${replayed.map((b) => b.name).join(', ') || 'nothing'}` : formatScenarioErrors(reparsed.errors)}); this is a bug in venuechaos, please report it with the command you ran.`);
+    return ExitCode.internal;
+  }
+  return ExitCode.violated;
 }
