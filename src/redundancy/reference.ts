@@ -250,7 +250,7 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
 
   /** Base units per ccxt amount unit on this venue's market (1 unless the venue trades contracts). */
   function contractSizeOf(v: VenueState): number {
-    const size = Number(v.venue.exchange.market?.(v.venue.symbol)?.contractSize ?? 1);
+    const size = Number(marketOf(v)?.contractSize ?? 1);
     return Number.isFinite(size) && size > 0 ? size : 1;
   }
 
@@ -299,7 +299,7 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
   }
 
   function noteSpotBalance(v: VenueState, balance: any): void {
-    const quote = String(v.venue.exchange.market(v.venue.symbol)?.quote ?? v.venue.symbol.split('/')[1] ?? '');
+    const quote = String(marketOf(v)?.quote ?? v.venue.symbol.split('/')[1] ?? '');
     const free = Number(balance?.free?.[quote]);
     if (Number.isFinite(free)) v.funds.freeQuote = free;
   }
@@ -317,14 +317,24 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
     }
   }
 
+  /** ccxt's market for the venue's symbol, or undefined before its markets loaded (ccxt's `market()` throws then). */
+  function marketOf(v: VenueState): Record<string, any> | undefined {
+    if (!v.marketsLoaded) return undefined;
+    try {
+      return v.venue.exchange.market?.(v.venue.symbol);
+    } catch {
+      return undefined;
+    }
+  }
+
   function takerFeeOf(v: VenueState): number {
-    const fee = Number(v.venue.exchange.market?.(v.venue.symbol)?.taker);
+    const fee = Number(marketOf(v)?.taker);
     return Number.isFinite(fee) && fee >= 0 ? fee : 0.001;
   }
 
   /** The smallest order on this venue, in base units. */
   function minBaseOf(v: VenueState): number {
-    const min = Number(v.venue.exchange.market?.(v.venue.symbol)?.limits?.amount?.min ?? 0.001);
+    const min = Number(marketOf(v)?.limits?.amount?.min ?? 0.001);
     return round8((Number.isFinite(min) && min > 0 ? min : 0.001) * contractSizeOf(v));
   }
 
@@ -619,7 +629,7 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
     });
     if (ctx.limits.marginUsePctMax !== undefined) await ensurePrice(venues.filter((v, i) => snapshot[i]?.tradable === true));
     const allocation = route({ signedBase: -net, price: lastPrice, venues: snapshot, limits: ctx.limits, headroomFraction: ROUTER_HEADROOM });
-    const base = String(first.venue.exchange.market(first.venue.symbol)?.base ?? '');
+    const base = String(marketOf(first)?.base ?? first.venue.symbol.split('/')[0] ?? '');
     if (allocation.legs.length !== 1 || allocation.unallocatedBase > 0 || allocation.legs[0]?.limitedBy !== undefined) {
       // Split or short of room: say why (once, while nothing changes).
       const reason = `hedging net ${net} ${base}: ${allocation.reason}`;
