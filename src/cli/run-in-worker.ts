@@ -34,6 +34,9 @@ export interface RunWorkerOptions {
   startupMsMax?: number;
 }
 
+/** Pauses the watchdog may try to land in a stuck policy's own code rather than in Node's (see inspectStuck). */
+const PAUSES_MAX = 20;
+
 /** Wall ms the watchdog gives the inspector to pause a stuck worker and read its stack. */
 export const STACK_CAPTURE_MS_MAX = 10_000;
 
@@ -223,6 +226,7 @@ export async function inspectStuck(worker: Worker, msMax: number, expression: st
     return await new Promise<{ stack?: string; evaluated?: string } | undefined>((resolve, reject) => {
       timer = realSetTimeout(() => resolve(undefined), msMax);
       let nextId = 0;
+      let pauses = 0;
       const pending = new Map<number, (reply: unknown) => void>();
       const send = (method: string, params: object = {}): Promise<unknown> =>
         post('NodeWorker.sendMessageToWorker', { sessionId, message: JSON.stringify({ id: ++nextId, method, params }) });
@@ -237,8 +241,18 @@ export async function inspectStuck(worker: Worker, msMax: number, expression: st
             location: { scriptId: f.scriptId, lineNumber: f.lineNumber, columnNumber: f.columnNumber },
           }));
           const frames = [...(msg.params.callFrames as CallFrame[]), ...asyncFrames];
-          // Paused inside Node between two turns of a microtask loop, only Node's frames may show: print those then.
-          const stack = formatFrames(frames, scripts) || formatFrames(frames, scripts, { keepInternal: true });
+          // Paused inside Node between two turns of a microtask loop (e.g. in the async hook a run's
+          // I/O watch adds to every promise), only Node's frames show: resume and pause again, a few
+          // times, to land in the policy's own code; failing that, print Node's frames.
+          const own = formatFrames(frames, scripts);
+          if (own === '' && pauses < PAUSES_MAX) {
+            pauses += 1;
+            send('Debugger.resume')
+              .then(() => send('Debugger.pause'))
+              .catch(reject);
+            return;
+          }
+          const stack = own || formatFrames(frames, scripts, { keepInternal: true });
           const evaluateId = nextId + 1;
           pending.set(evaluateId, (reply) => {
             const value = (reply as { result?: { result?: { value?: unknown } } }).result?.result?.value;
