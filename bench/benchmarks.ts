@@ -1,9 +1,12 @@
 import ccxt from 'ccxt';
+import fc from 'fast-check';
 import { HttpResponse, getResponse, http, type RequestHandler } from 'msw';
 import { createBinanceUsdmDialect } from '../mocks/binance/index.ts';
 import { FaultSchedule, ackLoss, clockSkew, errorRate, latency, maintenance, outage, rateLimit, readLag, staleData, type Fault } from '../src/faults/index.ts';
 import { DEFAULT_MARKETS, DEFAULT_SPOT_MARKETS } from '../src/market/markets.ts';
+import { candidateArbitrary, candidateScenario, fuzz, type FuzzSearchOptions } from '../src/fuzz/index.ts';
 import { createTransport } from '../src/net/transport.ts';
+import { createReferencePolicy } from '../src/redundancy/reference.ts';
 import { loadScenarioFile } from '../src/scenario/index.ts';
 import { createRng } from '../src/sim/rng.ts';
 import { DIALECTS, credentialsFor, dialectContextFor, prewarmClient, runScenario } from '../src/sim/run.ts';
@@ -19,6 +22,8 @@ import { createVenueEngine } from '../src/venue/engine.ts';
  *    venue engine) vs ccxt with a no-op fetch that returns a ready Response (ccxt's own floor).
  *    Goal at this stage: ≤ 2×.
  * 2. simulation speed — simulated time / wall time for scenarios/default.yaml. Goal: ≥ 500×.
+ * 3. property throughput — runs per minute of the default fuzz property vs the same candidates
+ *    run without their faults.
  */
 
 const median = (xs: number[]): number => {
@@ -193,10 +198,71 @@ async function routingCost(n: number): Promise<void> {
   for (const r of rows) console.log('  ' + r.label.padEnd(50) + r.medianUs.toFixed(0).padStart(9) + `  ${(r.medianUs / base).toFixed(2)}×`);
 }
 
+/**
+ * Issue 7: property throughput. The default property — what `venuechaos fuzz` runs with no
+ * options: candidates over scenarios/default.yaml without its faults, runs of 60–600 s, at most
+ * one venue down at a time, the reference policy — timed three ways on the same seed:
+ *
+ * - `fuzz()` itself: candidate drawing, the YAML round trip, the runs, the invariant checks;
+ * - the same candidates (fc.sample on the seed: the draws fc.check makes) run in a plain loop;
+ * - the same candidates with their faults removed (baseline): same lengths, inventory and jumps.
+ *
+ * The first over the last is the cost of faults plus search; simulated seconds are shown so a
+ * difference in run lengths would be visible.
+ */
+async function propertyThroughput(runs: number): Promise<void> {
+  const loaded = await loadScenarioFile('scenarios/default.yaml');
+  if (!loaded.ok) throw new Error('bench: scenarios/default.yaml does not load');
+  const base = { ...loaded.scenario, faults: [] };
+  const search: FuzzSearchOptions = { durationSecMax: 600, maxConcurrentDown: 1 };
+  const seed = 1;
+  const candidates = fc.sample(candidateArbitrary(base, search), { seed, numRuns: runs });
+
+  const loop = async (withFaults: boolean): Promise<{ wallMs: number; simulatedMs: number; fired: number }> => {
+    let simulatedMs = 0;
+    let fired = 0;
+    const t0 = performance.now();
+    for (const c of candidates) {
+      const { scenario } = candidateScenario(base, withFaults ? c : { ...c, faults: [] });
+      const result = await runScenario(scenario, { policy: createReferencePolicy() });
+      simulatedMs += result.simulatedMs;
+      if (Object.values(result.faultsInjected).some((n) => n > 0)) fired += 1;
+    }
+    return { wallMs: performance.now() - t0, simulatedMs, fired };
+  };
+
+  // Warm-up (JIT, ccxt's per-class caches) so the first timed case is not charged for it.
+  for (const c of candidates.slice(0, 2)) await runScenario(candidateScenario(base, c).scenario, { policy: createReferencePolicy() });
+  const baseline = await loop(false);
+  const faulted = await loop(true);
+  const t0 = performance.now();
+  const report = await fuzz({ base, policy: () => createReferencePolicy(), runs, seed, search, shrinkRunsMax: 0 });
+  const fuzzWallMs = performance.now() - t0;
+  const fuzzRuns = report.outcome === 'passed' ? report.runs : report.searchRuns + report.shrinkRuns;
+
+  const perMin = (n: number, wallMs: number): number => (n * 60_000) / wallMs;
+  const simulatedSec = Math.round(faulted.simulatedMs / 1000);
+  console.log(`\nproperty throughput: default fuzz property (scenarios/default.yaml without faults, 60–600 s runs, maxConcurrentDown 1, reference), ${runs} candidates, seed ${seed}`);
+  console.log('  ' + 'case'.padEnd(50) + 'runs/min'.padStart(9) + 'wall s'.padStart(9) + 'sim s'.padStart(9) + '  vs baseline');
+  const rows: Array<[string, number, number, number | undefined]> = [
+    ['same candidates, faults removed (baseline)', runs, baseline.wallMs, Math.round(baseline.simulatedMs / 1000)],
+    ['same candidates with their faults, plain loop', runs, faulted.wallMs, simulatedSec],
+    // Simulated time of fuzz's own runs is not reported by it; when it passed they are these candidates.
+    ['fuzz() (search: draw, YAML round trip, run, check)', fuzzRuns, fuzzWallMs, report.outcome === 'passed' ? simulatedSec : undefined],
+  ];
+  const baseRate = perMin(runs, baseline.wallMs);
+  for (const [label, n, wallMs, sim] of rows) {
+    const rate = perMin(n, wallMs);
+    console.log('  ' + label.padEnd(50) + rate.toFixed(0).padStart(9) + (wallMs / 1000).toFixed(2).padStart(9) + (sim === undefined ? '–' : String(sim)).padStart(9) + `  ${(baseRate / rate).toFixed(2)}× the time`);
+  }
+  console.log(`  faults hit requests in ${faulted.fired} of ${runs} runs; fuzz: ${report.outcome}${report.outcome === 'violated' ? ` (${report.invariant} at run ${report.searchRuns}; its runs counted without shrinking)` : ''}`);
+}
+
 export async function runBenchmarks(args: string[]): Promise<void> {
   const quick = args.includes('--quick');
   console.log(`venuechaos bench · node ${process.version} · ${quick ? 'quick' : 'full'}`);
   await requestCost(quick ? 300 : 3000);
   await routingCost(quick ? 300 : 2000);
   await simulationSpeed('scenarios/default.yaml', quick ? 1 : 3);
+  await propertyThroughput(quick ? 10 : 50);
 }

@@ -2,8 +2,9 @@ import fc from 'fast-check';
 import type { FaultKind } from '../scenario/index.ts';
 
 /**
- * fast-check arbitraries for fault schedules, market jumps and inventory steps over a fixed set of
- * venues and a run length — what `fuzz` searches, exported for desks' own property tests.
+ * fast-check arbitraries for fault schedules, market paths and jumps, inventory steps and flows
+ * over a fixed set of venues and a run length — what `fuzz` searches, exported for desks' own
+ * property tests (the barrel, ./index.ts, also re-exports the whole-scenario arbitrary).
  *
  * Values are scenario *inputs* in seconds (what a file says), so a counterexample can be written
  * back as YAML as it is. Every arbitrary is built to shrink toward the simplest schedule: fewer
@@ -15,6 +16,8 @@ import type { FaultKind } from '../scenario/index.ts';
  * @example
  * const frame = { venueIds: ['primary', 'backup'], durationSec: 600 };
  * fc.assert(fc.asyncProperty(faultScheduleArbitrary(frame, { maxConcurrentDown: 1 }), async (faults) => { … }));
+ * // Some venue always gets a minute's respite in every five:
+ * faultScheduleArbitrary(frame, { healthyWindow: { healthySec: 60, everySec: 300 } });
  */
 
 /** The venues a schedule may name and the run it must fit in. */
@@ -73,6 +76,13 @@ export interface FaultScheduleOptions {
    * at a time"). Windows that would break it are dropped, earliest kept. Default: no limit.
    */
   maxConcurrentDown?: number;
+  /**
+   * Some venue stays healthy for a while in every stretch of the run: "at least one venue healthy
+   * for `healthySec` s in every `everySec` s". Windows that would break it are dropped, earliest
+   * kept, like `maxConcurrentDown` (and after it, when both are set). See `keepHealthyWindow` for
+   * exactly what is promised. Default: no such budget.
+   */
+  healthyWindow?: HealthyWindow;
   /**
    * Swarm testing: per schedule, turn whole kinds off (each kind's windows are drawn all the same,
    * then kept only when the kind is on), so a run sees a dense mix of a few kinds rather than a
@@ -149,9 +159,13 @@ export function faultScheduleArbitrary(frame: FuzzFrame, options: FaultScheduleO
   const perKind = fc.tuple(...kinds.map((kind) => fc.array(faultArbitrary(frame, kind, options), { maxLength: options.faultsMaxPerKind ?? 3 })));
   // Shrinks toward every kind on: a kind turned off never hides a window shrinking could drop itself.
   const enabled = options.swarm === false ? fc.constant(kinds.map(() => true)) : fc.tuple(...kinds.map(() => fc.boolean().map((off) => !off)));
+  if (options.healthyWindow !== undefined) checkHealthyWindow(options.healthyWindow);
   return fc.tuple(perKind, enabled).map(([lists, on]) => {
-    const faults = lists.flatMap((list, i) => (on[i] === true ? list : [])).sort((a, b) => a.atSec - b.atSec);
-    return options.maxConcurrentDown === undefined ? faults : keepConcurrentDownWithin(faults, options.maxConcurrentDown);
+    let faults = lists.flatMap((list, i) => (on[i] === true ? list : [])).sort((a, b) => a.atSec - b.atSec);
+    if (options.maxConcurrentDown !== undefined) faults = keepConcurrentDownWithin(faults, options.maxConcurrentDown);
+    // Dropping DOWN_KINDS windows never adds a venue down, so the first budget still holds after the second.
+    if (options.healthyWindow !== undefined) faults = keepHealthyWindow(faults, { ...frame, ...options.healthyWindow });
+    return faults;
   });
 }
 
@@ -177,6 +191,102 @@ export function keepConcurrentDownWithin<F extends FaultInput>(faults: readonly 
     }
   }
   return kept;
+}
+
+/** "At least one venue healthy for `healthySec` s in every `everySec` s" (healthySec ≤ everySec). */
+export interface HealthyWindow {
+  healthySec: number;
+  everySec: number;
+}
+
+function checkHealthyWindow(w: HealthyWindow): void {
+  if (!(w.healthySec > 0 && w.everySec >= w.healthySec && Number.isFinite(w.everySec))) {
+    throw new RangeError(`venuechaos: healthyWindow needs 0 < healthySec <= everySec, found healthySec ${w.healthySec}, everySec ${w.everySec}`);
+  }
+}
+
+/** [start, end) stretches, seconds. */
+type Stretch = readonly [number, number];
+
+/**
+ * Drops DOWN_KINDS windows, in start order, that would break "at least one venue healthy for
+ * `healthySec` s in every `everySec` s"; others pass untouched. Pure.
+ *
+ * Precisely: a venue is *healthy* at an instant when none of the schedule's DOWN_KINDS windows on
+ * it covers that instant (latency, lost acks, read lag, stale data and clock skew do not count, as
+ * for `maxConcurrentDown`; nor do a ban or a Retry-After the policy earns itself — those are not in
+ * the schedule). The promise: for every stretch [s, s + everySec] inside [0, frame.durationSec]
+ * there is a venue healthy throughout some sub-stretch of `healthySec` contiguous seconds. A run
+ * shorter than `everySec` counts as one stretch, the whole run, and then asks for
+ * min(healthySec, run) seconds. Windows are [atSec, atSec + durationSec): a venue is healthy again
+ * at the instant its window ends.
+ *
+ * The check is exact for any real window bounds: let P be the instants p at which some venue is
+ * healthy throughout [p, p + healthySec]; a stretch of `everySec` is served iff it holds a p with
+ * [p, p + healthySec] inside it, so the promise holds iff every closed interval of length
+ * everySec − healthySec in [0, duration − healthySec] meets P — no hole in P longer than that.
+ */
+export function keepHealthyWindow<F extends FaultInput>(faults: readonly F[], budget: HealthyWindow & Pick<FuzzFrame, 'venueIds' | 'durationSec'>): F[] {
+  checkHealthyWindow(budget);
+  const kept: F[] = [];
+  const down: F[] = [];
+  for (const f of [...faults].sort((a, b) => a.atSec - b.atSec)) {
+    if (!DOWN_KINDS.includes(f.kind)) {
+      kept.push(f);
+      continue;
+    }
+    if (healthyWindowHolds([...down, f], budget)) {
+      kept.push(f);
+      down.push(f);
+    }
+  }
+  return kept;
+}
+
+/** Whether `down` (DOWN_KINDS windows only) keeps the promise of `keepHealthyWindow`. Pure. */
+export function healthyWindowHolds(down: readonly FaultInput[], budget: HealthyWindow & Pick<FuzzFrame, 'venueIds' | 'durationSec'>): boolean {
+  const durationSec = budget.durationSec;
+  const everySec = Math.min(budget.everySec, durationSec);
+  const healthySec = Math.min(budget.healthySec, everySec);
+  // Starts p of a healthy [p, p + healthySec], clipped to [0, duration − healthySec], over all venues.
+  const lastStart = durationSec - healthySec;
+  const starts: Stretch[] = [];
+  for (const venue of budget.venueIds) {
+    for (const [a, b] of healthyStretches(down.filter((f) => f.venue === venue), durationSec)) {
+      const lo = Math.max(0, a);
+      const hi = Math.min(lastStart, b - healthySec);
+      if (hi >= lo) starts.push([lo, hi]);
+    }
+  }
+  starts.sort((x, y) => x[0] - y[0]);
+  const holeMax = everySec - healthySec;
+  // Walk the union of `starts` from 0 to lastStart; any hole longer than holeMax breaks it.
+  let reached = -Infinity;
+  let prevEnd: number | undefined;
+  for (const [lo, hi] of starts) {
+    if (lo > reached) {
+      // A hole (prevEnd, lo), or from the start of the run to lo.
+      if (prevEnd === undefined ? lo > holeMax : lo - prevEnd > holeMax) return false;
+    }
+    if (hi > reached) reached = hi;
+    prevEnd = reached;
+  }
+  if (prevEnd === undefined) return false;
+  return lastStart - prevEnd <= holeMax;
+}
+
+/** The stretches of [0, durationSec] that no window in `windows` covers. Pure. */
+function healthyStretches(windows: readonly FaultInput[], durationSec: number): Stretch[] {
+  const sorted = windows.map((w): Stretch => [w.atSec, w.atSec + w.durationSec]).sort((x, y) => x[0] - y[0]);
+  const out: Stretch[] = [];
+  let from = 0;
+  for (const [a, b] of sorted) {
+    if (a > from) out.push([from, Math.min(a, durationSec)]);
+    from = Math.max(from, b);
+    if (from >= durationSec) return out;
+  }
+  out.push([from, durationSec]);
+  return out;
 }
 
 export interface InventoryStepsOptions {
@@ -212,4 +322,93 @@ export function marketJumpsArbitrary(frame: Pick<FuzzFrame, 'durationSec'>, opti
     pct: fc.tuple(fc.integer({ min: 1, max: pctMax }), fc.boolean()).map(([pct, down]) => (down ? -pct : pct)),
   });
   return fc.array(jump, { maxLength: options.jumpsMax ?? 2 }).map((jumps) => [...jumps].sort((a, b) => a.atSec - b.atSec));
+}
+
+/** A random flow of client trades as a scenario file writes it (see the inventory `flow` schema). */
+export interface InventoryFlowInput {
+  atSec: number;
+  flow: { durationSec: number; ratePerHour: number; baseMax: number; buyPct?: number };
+}
+
+export interface InventoryFlowOptions {
+  /** Flows at most (default 2). */
+  flowsMax?: number;
+  /** Highest average rate of trades, per hour (default 360: one every 10 s). A run's cost grows with it. */
+  ratePerHourMax?: number;
+  /** Largest single trade's `baseMax`, base units (default 1). */
+  baseMaxMax?: number;
+}
+
+/**
+ * Seeded random inventory flows inside the frame, in time order: each starts at `atSec` and ends
+ * by the frame's end; its trades (drawn by the run from the scenario's seed) arrive at
+ * `ratePerHour` on average, each up to `baseMax`, buying with chance `buyPct`. Shrinks toward
+ * fewer, earlier, shorter, slower flows of small trades, balanced (buyPct 50, the default, left out).
+ */
+export function inventoryFlowArbitrary(frame: Pick<FuzzFrame, 'durationSec'>, options: InventoryFlowOptions = {}): fc.Arbitrary<InventoryFlowInput[]> {
+  const durationSec = Math.max(1, Math.floor(frame.durationSec));
+  const rateMax = Math.max(1, Math.floor(options.ratePerHourMax ?? 360));
+  const milliMax = Math.max(1, Math.round((options.baseMaxMax ?? 1) * 1000));
+  const flow = fc
+    .record({
+      atSec: fc.integer({ min: 0, max: durationSec - 1 }),
+      lengthSec: fc.integer({ min: 1, max: durationSec }),
+      ratePerHour: fc.integer({ min: 1, max: rateMax }),
+      baseMilli: fc.integer({ min: 1, max: milliMax }),
+      // Offset from 50 (balanced, the default), so shrinking reaches the default.
+      buyOffset: fc.integer({ min: -50, max: 50 }),
+    })
+    .map((f): InventoryFlowInput => ({
+      atSec: f.atSec,
+      flow: {
+        durationSec: Math.min(f.lengthSec, durationSec - f.atSec),
+        ratePerHour: f.ratePerHour,
+        baseMax: f.baseMilli / 1000,
+        ...(f.buyOffset !== 0 ? { buyPct: 50 + f.buyOffset } : {}),
+      },
+    }));
+  return fc.array(flow, { maxLength: options.flowsMax ?? 2 }).map((flows) => [...flows].sort((a, b) => a.atSec - b.atSec));
+}
+
+/** How the mid price moves: the market section's path fields as a file writes them. */
+export interface MarketPathInput {
+  volatilityAnnual: number;
+  driftAnnual: number;
+  jumps: JumpInput[];
+}
+
+export interface MarketPathOptions {
+  /** Highest annualized volatility (default 2: 200 %, a crash day's). Drawn in steps of 0.01 from 0. */
+  volatilityAnnualMax?: number;
+  /** Largest |annualized drift| (default 1). Drawn in steps of 0.01. */
+  driftAnnualAbsMax?: number;
+  /**
+   * What shrinking moves toward (default the schema's defaults, volatility 0.5 and drift 0): give
+   * the base's values so a shrunk counterexample keeps the base's market where it does not matter.
+   * Clamped into the bounds.
+   */
+  shrinkToward?: { volatilityAnnual: number; driftAnnual: number };
+  /** Price jumps, or false for none (default: marketJumpsArbitrary's defaults). */
+  jumps?: MarketJumpsOptions | false;
+}
+
+/** An integer in [min, max] that shrinks toward `target` (clamped into the range). */
+function integerToward(min: number, max: number, target: number): fc.Arbitrary<number> {
+  const t = Math.min(max, Math.max(min, Math.round(target)));
+  return fc.integer({ min: min - t, max: max - t }).map((d) => t + d);
+}
+
+/**
+ * A price path for the frame: volatility, drift and jumps (the market section has no gaps: a
+ * "gap" is a jump). Volatility and drift in steps of 0.01, within the bounds.
+ */
+export function marketPathArbitrary(frame: Pick<FuzzFrame, 'durationSec'>, options: MarketPathOptions = {}): fc.Arbitrary<MarketPathInput> {
+  const volCentMax = Math.max(0, Math.round((options.volatilityAnnualMax ?? 2) * 100));
+  const driftCentMax = Math.max(0, Math.round((options.driftAnnualAbsMax ?? 1) * 100));
+  const toward = options.shrinkToward ?? { volatilityAnnual: 0.5, driftAnnual: 0 };
+  return fc.record({
+    volatilityAnnual: integerToward(0, volCentMax, toward.volatilityAnnual * 100).map((c) => c / 100),
+    driftAnnual: integerToward(-driftCentMax, driftCentMax, toward.driftAnnual * 100).map((c) => c / 100),
+    jumps: options.jumps === false ? fc.constant([]) : marketJumpsArbitrary(frame, options.jumps),
+  });
 }

@@ -3,21 +3,27 @@ import { stringify } from 'yaml';
 import { formatScenarioErrors, parseScenario, type Scenario } from '../scenario/index.ts';
 import {
   faultScheduleArbitrary,
+  inventoryFlowArbitrary,
   inventoryStepsArbitrary,
   marketJumpsArbitrary,
+  marketPathArbitrary,
   type FaultInput,
   type FaultScheduleOptions,
+  type InventoryFlowInput,
+  type InventoryFlowOptions,
   type InventoryStepInput,
   type InventoryStepsOptions,
   type JumpInput,
   type MarketJumpsOptions,
+  type MarketPathOptions,
 } from './arbitraries.ts';
 
 /**
  * A fuzz candidate: what the search varies over a base scenario (its seed, a shorter run, a fault
- * schedule, extra inventory steps and price jumps), and how it becomes a scenario document. The
- * base keeps everything else: venues, market, limits, policy, its own inventory and jumps (those
- * inside the shorter run). The base's faults are replaced: the search owns the schedule.
+ * schedule, extra inventory steps and price jumps; on request the market's volatility and drift and
+ * random inventory flows), and how it becomes a scenario document. The base keeps everything else:
+ * venues, market, limits, policy, its own inventory and jumps (those inside the shorter run). The
+ * base's faults are replaced: the search owns the schedule.
  */
 
 /** What `fuzz` searches: run length, fault schedule budgets, inventory and market moves. */
@@ -30,6 +36,17 @@ export interface FuzzSearchOptions extends FaultScheduleOptions {
   inventory?: InventoryStepsOptions | false;
   /** Price jumps, or false for the base's only (default: up to 2 jumps of at most 20 %). */
   jumps?: MarketJumpsOptions | false;
+  /**
+   * Vary the market's volatility and drift too (true: marketPathArbitrary's bounds), shrinking
+   * toward the base's. Jumps stay under `jumps`. Default off: the base's path, and the same
+   * candidates as before the option existed.
+   */
+  marketPath?: boolean | Omit<MarketPathOptions, 'jumps' | 'shrinkToward'>;
+  /**
+   * Add seeded random inventory flows (true: inventoryFlowArbitrary's bounds), inside the frame.
+   * Default off: the same candidates as before the option existed.
+   */
+  inventoryFlows?: boolean | InventoryFlowOptions;
 }
 
 /** One point of the search, before it is laid over the base. */
@@ -39,6 +56,10 @@ export interface FuzzCandidate {
   faults: FaultInput[];
   inventory: InventoryStepInput[];
   jumps: JumpInput[];
+  /** With `marketPath`: the market's volatility and drift, replacing the base's. */
+  market?: { volatilityAnnual: number; driftAnnual: number };
+  /** With `inventoryFlows`: random flows added to the base's inventory. */
+  flows?: InventoryFlowInput[];
 }
 
 /** The candidate run length bounds for a base (min ≤ max ≤ the base's duration). */
@@ -55,18 +76,32 @@ export function durationBounds(base: Scenario, search: FuzzSearchOptions): { dur
 export function candidateArbitrary(base: Scenario, search: FuzzSearchOptions = {}): fc.Arbitrary<FuzzCandidate> {
   const { durationSecMin, durationSecMax } = durationBounds(base, search);
   const frame = { venueIds: base.venues.map((v) => v.id), durationSec: Math.min(durationSecMax, base.phases?.chaosUntilSec ?? durationSecMax) };
+  const marketPath = search.marketPath === true ? {} : search.marketPath === false ? undefined : search.marketPath;
+  const inventoryFlows = search.inventoryFlows === true ? {} : search.inventoryFlows === false ? undefined : search.inventoryFlows;
+  // The opt-in parts are keys only when asked for, so without them the draws are exactly as before.
   return fc.record({
     seed: fc.nat({ max: 0xffff_ffff }),
     durationSec: fc.integer({ min: durationSecMin, max: durationSecMax }),
     faults: faultScheduleArbitrary(frame, search),
     inventory: search.inventory === false ? fc.constant([]) : inventoryStepsArbitrary(frame, search.inventory),
     jumps: search.jumps === false ? fc.constant([]) : marketJumpsArbitrary(frame, search.jumps),
-  });
+    ...(marketPath !== undefined
+      ? {
+          market: marketPathArbitrary(frame, { ...marketPath, jumps: false, shrinkToward: { volatilityAnnual: base.market.volatilityAnnual, driftAnnual: base.market.driftAnnual } }).map(({ volatilityAnnual, driftAnnual }) => ({ volatilityAnnual, driftAnnual })),
+        }
+      : {}),
+    ...(inventoryFlows !== undefined ? { flows: inventoryFlowArbitrary(frame, inventoryFlows) } : {}),
+  }) as fc.Arbitrary<FuzzCandidate>;
 }
 
 /** Windows cut to end by `endSec`; those starting at or after it dropped. Pure. */
 export function clipWindows<W extends { atSec: number; durationSec: number }>(windows: readonly W[], endSec: number): W[] {
   return windows.filter((w) => w.atSec < endSec).map((w) => (w.atSec + w.durationSec > endSec ? { ...w, durationSec: endSec - w.atSec } : w));
+}
+
+/** Flows cut to end by `endSec`; those starting at or after it dropped. Pure. */
+function clipFlows(flows: readonly InventoryFlowInput[], endSec: number): InventoryFlowInput[] {
+  return flows.filter((s) => s.atSec < endSec).map((s) => (s.atSec + s.flow.durationSec > endSec ? { ...s, flow: { ...s.flow, durationSec: endSec - s.atSec } } : s));
 }
 
 /**
@@ -80,12 +115,13 @@ export function candidateDocument(base: Scenario, c: FuzzCandidate): Record<stri
   const inventory = [
     ...base.inventory.filter((s) => s.atSec < c.durationSec).map((s) => (s.flow === undefined ? s : { ...s, flow: { ...s.flow, durationSec: Math.min(s.flow.durationSec, c.durationSec - s.atSec) } })),
     ...c.inventory.filter((s) => s.atSec < c.durationSec),
+    ...clipFlows(c.flows ?? [], c.durationSec),
   ];
   const doc: Record<string, unknown> = {
     ...rest,
     seed: c.seed,
     durationSec: c.durationSec,
-    market: { ...base.market, jumps: [...base.market.jumps, ...c.jumps].filter((j) => j.atSec < c.durationSec).sort((a, b) => a.atSec - b.atSec) },
+    market: { ...base.market, ...c.market, jumps: [...base.market.jumps, ...c.jumps].filter((j) => j.atSec < c.durationSec).sort((a, b) => a.atSec - b.atSec) },
     inventory,
     faults: clipWindows(c.faults, faultEndSec),
   };

@@ -13,17 +13,28 @@ export {
   FUZZ_KINDS_DEFAULT,
   faultArbitrary,
   faultScheduleArbitrary,
+  healthyWindowHolds,
+  inventoryFlowArbitrary,
   inventoryStepsArbitrary,
   keepConcurrentDownWithin,
+  keepHealthyWindow,
   marketJumpsArbitrary,
+  marketPathArbitrary,
   type FaultInput,
   type FaultScheduleOptions,
   type FuzzFrame,
+  type HealthyWindow,
+  type InventoryFlowInput,
+  type InventoryFlowOptions,
   type InventoryStepInput,
   type InventoryStepsOptions,
   type JumpInput,
   type MarketJumpsOptions,
+  type MarketPathInput,
+  type MarketPathOptions,
 } from './arbitraries.ts';
+// Whole valid scenario inputs (what a file may say), for round-trip and loader properties.
+export { durationInputArbitrary, scenarioArbitrary } from '../scenario/arbitrary.ts';
 
 // Counterexample files
 export { counterexampleYaml, minimalDocument, replayCommand, withoutDefaults, type CounterexampleFileOptions } from './counterexample.ts';
