@@ -36,6 +36,8 @@ export interface InvariantInput {
     grossBaseMaxPerVenue?: number | undefined;
     /** Largest initial margin in use on a perp venue, percent of its margin balance (0–100). */
     marginUsePctMax?: number | undefined;
+    /** Requests per rolling 60 s to a venue known down (probeBudget); unset: that invariant's default. */
+    downProbesPerMinMax?: number | undefined;
   };
   /** Chaos until `chaosUntilSec`, then recovery: hedged by `chaosUntilSec + convergeWithinSec` and after. */
   phases?: { chaosUntilSec: number; convergeWithinSec: number } | undefined;

@@ -119,7 +119,16 @@ export function createTransport(opts: TransportOptions): Transport {
       orderCount: 0,
     };
     const reqId = nextRequestId++;
-    opts.trace.record('request', { venue: venue.id, reqId, endpoint: endpoint.endpoint });
+    // What the invariants need of a request beyond its endpoint: its group (an account read can
+    // reveal a lost order), and for an order placement its count and direction (noDoubleHedge).
+    const side = endpoint.orderCount > 0 ? orderSideOf(parsed, init.body) : undefined;
+    opts.trace.record('request', {
+      venue: venue.id,
+      reqId,
+      endpoint: endpoint.endpoint,
+      group: endpoint.group,
+      ...(endpoint.orderCount > 0 ? { orderCount: endpoint.orderCount, ...(side !== undefined ? { side } : {}) } : {}),
+    });
     const halfLatencyMs = venue.latencyMs / 2;
     // A latency fault delays the request on its way in (the venue acts later, as on a slow path).
     const extraLatencyMs = opts.faults.extraLatencyMs(venue.id, opts.now(), venue.random);
@@ -235,6 +244,39 @@ export function createTransport(opts: TransportOptions): Transport {
     counts,
     faultsFired,
   };
+}
+
+/**
+ * The direction of an order placement as the request states it, in any dialect's spelling:
+ * `side` (Binance BUY/SELL, OKX buy/sell, Bybit Buy/Sell) or Kraken's `type` (buy/sell), in the
+ * query string, a form body or a JSON body (an OKX batch: its first order). Undefined when the
+ * request names none (the venue then rejects it anyway).
+ */
+export function orderSideOf(url: URL, body: RequestInit['body']): 'buy' | 'sell' | undefined {
+  const fields: Array<Record<string, unknown>> = [Object.fromEntries(url.searchParams)];
+  if (typeof body === 'string' && body !== '') {
+    const text = body.trim();
+    if (text.startsWith('{') || text.startsWith('[')) {
+      try {
+        const json: unknown = JSON.parse(text);
+        const first = Array.isArray(json) ? json[0] : json;
+        if (first !== null && typeof first === 'object') fields.push(first as Record<string, unknown>);
+      } catch {
+        // not JSON after all: nothing to read
+      }
+    } else {
+      fields.push(Object.fromEntries(new URLSearchParams(text)));
+    }
+  } else if (body instanceof URLSearchParams) {
+    fields.push(Object.fromEntries(body));
+  }
+  for (const f of fields) {
+    for (const key of ['side', 'type']) {
+      const value = typeof f[key] === 'string' ? (f[key] as string).toLowerCase() : undefined;
+      if (value === 'buy' || value === 'sell') return value;
+    }
+  }
+  return undefined;
 }
 
 function outcomeOf(status: number, decision: FaultDecision): string {

@@ -39,6 +39,12 @@ export interface PolicyLimits {
   grossBaseMaxPerVenue?: number;
   /** When set: initial margin in use on each perp venue stays within this percent of its margin balance. */
   marginUsePctMax?: number;
+  /**
+   * Requests per rolling 60 s a policy may send to a venue it knows is down (it answered "down"
+   * inside an outage or full maintenance window): the probe budget. The runner always sets it: the
+   * scenario's, else the `probeBudget` invariant's default.
+   */
+  downProbesPerMinMax?: number;
 }
 
 export interface PolicyClock {
@@ -71,9 +77,23 @@ export interface InventoryChange {
   timeMs: number;
 }
 
+/**
+ * What the policy believes the desk holds, from its own books (never a fresh read of the venues):
+ * the runner asks for it at the recovery deadline and at the end of the run, and the `reconciled`
+ * invariant compares it with the venues' ground truth.
+ */
+export interface PolicyView {
+  /** Net exposure as the policy counts it: inventory + everything held on every venue, base units. */
+  netBase: number;
+  /** Per venue id: its perp position (signed) or, on a spot venue, the base coins held, base units. A venue left out counts as 0. */
+  byVenue: Record<string, number>;
+}
+
 export interface Policy {
   readonly name: string;
   start(ctx: PolicyContext): void | Promise<void>;
   onInventoryChange?(change: InventoryChange): void;
+  /** Optional: the policy's view of the desk (see `PolicyView`); synchronous, no requests. Without it `reconciled` checks nothing. */
+  view?(): PolicyView;
   stop?(): void | Promise<void>;
 }

@@ -72,6 +72,8 @@ interface VenueState {
   /** The engine's belief of its position on this venue, in base units. */
   positionBase: number;
   lastReconcileMs: number;
+  /** A reconciliation read that failed is not tried again before this (see `reconcilePositions`). */
+  nextReconcileMs: number;
   /** A background probe or status poll in flight (one at a time per venue). */
   busy: boolean;
   /** Requests to one venue go one at a time (see `request`). */
@@ -406,7 +408,14 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
       }
       v.lastReconcileMs = ctx.clock.now();
     } catch (error) {
-      apply(v, meaningOf(error), error, 'fetchPositions');
+      const meaning = meaningOf(error);
+      apply(v, meaning, error, 'fetchPositions');
+      // Not again on the next tick: a venue that refuses the read without being marked down
+      // (Bybit answers reads in maintenance with 10016, which ccxt raises as a plain
+      // ExchangeError, "rejected") would get a request a second — past the probe budget of a
+      // venue known down. Wait as a probe would, or until the venue's avoidance ends. A read
+      // held back by our own budget (quiet) is not the venue's doing: it goes when its turn comes.
+      if (meaning !== 'quiet') v.nextReconcileMs = Math.max(ctx.clock.now() + opts.probeIntervalMsMin, v.health.avoidUntilMs);
     }
   }
 
@@ -422,7 +431,7 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
       // An order of unknown outcome on a venue that answers: look it up before anything else there.
       if (pending && h.dueAt(now)) return () => resolveUnknowns(v);
       if (announcesAhead(v.venue.exchange.id) && now >= v.nextStatusPollMs) return () => pollStatus(v);
-      if (v.marketsLoaded && now - v.lastReconcileMs >= opts.reconcileMs && !pending) return () => reconcilePositions(v, 'routine');
+      if (v.marketsLoaded && now - v.lastReconcileMs >= opts.reconcileMs && now >= v.nextReconcileMs && !pending) return () => reconcilePositions(v, 'routine');
       return undefined;
     })();
     if (task === undefined) return;
@@ -818,6 +827,7 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
           nextStatusPollMs: 0,
           positionBase: 0,
           lastReconcileMs: -Infinity,
+          nextReconcileMs: 0,
           busy: false,
           lock: Promise.resolve(),
           ownFillSeq: 0,
@@ -834,6 +844,17 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
       loop = run().catch((error: unknown) => {
         if (!ctx.signal.aborted) ctx.reportError(error);
       });
+    },
+    /**
+     * The engine's own ledger, never a fresh read: each venue's booked position (acknowledged
+     * fills, settled unknown orders, adopted reconciliation reads), and the net it hedges to.
+     * An order still of unknown outcome counts nowhere, as in the hedge decision.
+     */
+    view() {
+      if ((ctx as PolicyContext | undefined) === undefined) return { netBase: 0, byVenue: {} };
+      const byVenue: Record<string, number> = {};
+      for (const v of venues) byVenue[v.venue.id] = v.positionBase;
+      return { netBase: round8(ctx.inventoryBase() + venues.reduce((sum, v) => sum + v.positionBase, 0)), byVenue };
     },
     async stop(): Promise<void> {
       // The loop ends at its next sleep once the signal is aborted; nothing to flush.

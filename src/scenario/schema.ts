@@ -193,6 +193,12 @@ export const limitsSchema = z.strictObject({
   grossBaseMaxPerVenue: z.number().positive().optional(),
   /** Optional: largest initial margin in use on a perp venue, as a percent of its equity. */
   marginUsePctMax: z.number().positive().max(100).optional(),
+  /**
+   * Optional: requests per rolling 60 s the policy may send to a venue it knows is down (the
+   * venue answered it "down" inside an outage or full maintenance window) — the probe budget.
+   * Unset: 20 (the `probeBudget` invariant's default).
+   */
+  downProbesPerMinMax: z.int().positive().optional().meta({ description: 'requests per rolling 60 s to a venue known down (outage or full maintenance, after its first "down" answer); unset: 20' }),
 });
 
 /**
@@ -366,7 +372,7 @@ export const faultSchema = noted(z.discriminatedUnion('kind', FAULT_SCHEMAS), { 
  * crashed); listed here because the scenario layer does not import the simulator. A test keeps
  * the two in step.
  */
-export const INVARIANT_NAMES = ['exposure', 'retryAfter', 'noBan', 'grossPerVenue', 'marginUse', 'converged', 'policyHealthy'] as const;
+export const INVARIANT_NAMES = ['exposure', 'retryAfter', 'noBan', 'grossPerVenue', 'marginUse', 'converged', 'noLiquidation', 'noDoubleHedge', 'probeBudget', 'reconciled', 'policyHealthy'] as const;
 
 /** How the run should end for the reference engine. */
 export const expectSchema = z

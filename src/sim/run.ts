@@ -6,7 +6,7 @@ import { createKrakenDialect } from '../../mocks/kraken/index.ts';
 import { createOkxDialect } from '../../mocks/okx/index.ts';
 import type { DialectContext, DialectFactory } from '../../mocks/types.ts';
 import { FaultSchedule, scaleRateLimits, ackLoss, clockSkew, errorRate, latency, maintenance, outage, rateLimit, readLag, staleData, type Fault } from '../faults/index.ts';
-import { checkInvariants, type InvariantResult } from '../invariants/index.ts';
+import { DOWN_PROBES_PER_MIN_DEFAULT, checkInvariants, type InvariantResult } from '../invariants/index.ts';
 import { marketSpec, spotMarketSpec } from '../market/markets.ts';
 import { createPricePath } from '../market/price-path.ts';
 import { createTransport } from '../net/transport.ts';
@@ -322,6 +322,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       hedgeWithinSec: scenario.limits.hedgeWithinSec,
       ...(scenario.limits.grossBaseMaxPerVenue !== undefined ? { grossBaseMaxPerVenue: scenario.limits.grossBaseMaxPerVenue } : {}),
       ...(scenario.limits.marginUsePctMax !== undefined ? { marginUsePctMax: scenario.limits.marginUsePctMax } : {}),
+      downProbesPerMinMax: scenario.limits.downProbesPerMinMax ?? DOWN_PROBES_PER_MIN_DEFAULT,
     },
     clock: { now, sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) },
     inventoryBase: () => inventoryBase,
@@ -329,6 +330,21 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     signal: abort.signal,
     reportError,
   };
+  // The policy's view of the desk, for the reconciled invariant: at the recovery deadline (with
+  // phases) and at the end of the run. Asked from a timer like any other scenario event.
+  const recordView = (at: 'deadline' | 'end'): void => {
+    if (policy.view === undefined) return;
+    try {
+      const view = policy.view();
+      trace.record('policy.view', { at, netBase: view.netBase, byVenue: { ...view.byVenue } });
+    } catch (error) {
+      policyFailed('view() threw', error);
+    }
+  };
+  if (scenario.phases !== undefined) {
+    const deadlineMs = Math.round((scenario.phases.chaosUntilSec + scenario.phases.convergeWithinSec) * 1000);
+    if (deadlineMs <= durationMs) setTimeout(() => recordView('deadline'), deadlineMs);
+  }
   trace.record('run.start', { scenario: scenario.name, seed, policy: policy.name, venues: scenario.venues.map((v) => v.id) });
   // From here until the policy is stopped, an error nobody caught is the policy's (src/sim/process-errors.ts).
   const restoreProcessErrors = takeOverProcessErrors((kind, error) =>
@@ -373,6 +389,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     Math.random = originalRandom;
   }
   const simulatedMs = now() - startMs;
+  recordView('end');
   trace.record('run.end', { result: driven.kind });
   resetVirtualClock(startMs);
 

@@ -26,7 +26,7 @@ describe('venuechaos run', () => {
         expect(summary).toHaveProperty(key);
       }
       expect(summary.outcome).toBe('passed');
-      expect(summary.invariants.map((i: { name: string }) => i.name)).toEqual(['exposure', 'retryAfter', 'noBan', 'grossPerVenue', 'marginUse', 'converged']);
+      expect(summary.invariants.map((i: { name: string }) => i.name)).toEqual(['exposure', 'retryAfter', 'noBan', 'grossPerVenue', 'marginUse', 'converged', 'noLiquidation', 'noDoubleHedge', 'probeBudget', 'reconciled']);
       expect(summary.faultsInjected.outage).toBeGreaterThan(0);
       expect(summary.faultsInjected.rateLimit).toBeGreaterThan(0);
       const lines = readFileSync(join(dir, 'trace.ndjson'), 'utf8').trim().split('\n');

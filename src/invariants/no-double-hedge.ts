@@ -1,0 +1,113 @@
+import type { TraceEvent } from '../sim/trace.ts';
+import { atSec, result, type Invariant, type InvariantInput, type Violation } from './types.ts';
+
+/**
+ * An order of unknown outcome is resolved before its quantity is hedged again, on ground truth.
+ *
+ * The fault: a venue executes an order placement and its acknowledgement is lost (`fault.ackLost`,
+ * the ackLoss fault: the client sees a timeout or "status unknown"). The order is in the venue's
+ * books; a policy that takes "no answer" for "not executed" and sends the hedge again has hedged
+ * the same quantity twice. Precisely:
+ *
+ * - An *unknown order* opens at the `fault.ackLost` event, with the direction its `request` event
+ *   states (`side`, recorded by the transport for every order placement).
+ * - It is *resolved* by the first read on the lost order's venue that could reveal it: a request
+ *   of the `account` group (fetchOrder, fetchOpenOrders, fetchMyTrades, fetchPositions,
+ *   fetchBalance — every dialect's reads of orders, trades, positions and balances, and nothing
+ *   else) that was sent after the ack was lost and answered `ok`, resolved when that answer
+ *   reaches the policy (its `response` event). Under a readLag fault the read answers from the
+ *   past: it reveals the order only if the moment it answers from (when the venue saw it, less
+ *   the lag) is at or after the moment the order executed. A read sent before the ack was lost,
+ *   one that failed, one on another venue, or a status or market-data request resolves nothing.
+ * - A *violation* is every order placement (a `request` with `orderCount` > 0) in the same
+ *   direction, on any venue — the lost order's or another — sent while an unknown order in that
+ *   direction is open. A placement in the other direction (the desk's exposure changed sides) is
+ *   not a double hedge and is not counted.
+ *
+ * Strict on purpose: a policy that gives up waiting and hedges elsewhere "assuming it did not
+ * execute" breaks it every time, because an ack-lost order always executed. A placement whose
+ * request states no direction is not counted (the venue rejects it). The violation names the
+ * placement, the lost order (and what it filled, from the venue engine's order events) and how
+ * long it had been unresolved.
+ */
+export const noDoubleHedgeInvariant: Invariant = {
+  name: 'noDoubleHedge',
+  description: 'no order placement in the direction of an order whose ack was lost, before a read on its venue could reveal it',
+  check(input: InvariantInput) {
+    const requests = new Map<number, TraceEvent>();
+    /** readLag per request: when the venue saw it and how far behind it answered. */
+    const lags = new Map<number, { seenMs: number; lagMs: number }>();
+    const open: Unknown[] = [];
+    const violations: Violation[] = [];
+    const trace = input.trace.filter((e) => e.tMs <= input.durationMs);
+    for (const [i, event] of trace.entries()) {
+      const reqId = typeof event['reqId'] === 'number' ? event['reqId'] : undefined;
+      if (event.type === 'request' && reqId !== undefined) {
+        requests.set(reqId, event);
+        if (Number(event['orderCount'] ?? 0) > 0 && (event['side'] === 'buy' || event['side'] === 'sell')) {
+          const lost = open.find((u) => u.side === event['side']);
+          if (lost !== undefined) violations.push(violationOf(event, lost, trace));
+        }
+      } else if (event.type === 'fault.fired' && event['action'] === 'readLag' && reqId !== undefined) {
+        lags.set(reqId, { seenMs: event.tMs, lagMs: Number(event['lagMs'] ?? 0) });
+      } else if (event.type === 'fault.ackLost' && reqId !== undefined) {
+        const placed = requests.get(reqId);
+        const side = placed?.['side'];
+        if (placed === undefined || (side !== 'buy' && side !== 'sell')) continue;
+        open.push({ venue: String(event.venue), side, reqId, lostAtMs: event.tMs, lostAtSeq: event.seq, index: i, endpoint: String(placed['endpoint']) });
+      } else if (event.type === 'response' && event['outcome'] === 'ok' && reqId !== undefined) {
+        const read = requests.get(reqId);
+        if (read === undefined || read['group'] !== 'account') continue;
+        const lag = lags.get(reqId);
+        for (const u of [...open]) {
+          if (u.venue !== event.venue || read.seq < u.lostAtSeq) continue;
+          if (lag !== undefined && lag.seenMs - lag.lagMs < u.lostAtMs) continue;
+          open.splice(open.indexOf(u), 1);
+        }
+      }
+    }
+    return result('noDoubleHedge', violations);
+  },
+};
+
+interface Unknown {
+  venue: string;
+  side: 'buy' | 'sell';
+  reqId: number;
+  lostAtMs: number;
+  lostAtSeq: number;
+  /** Index of the `fault.ackLost` event in the trace. */
+  index: number;
+  endpoint: string;
+}
+
+function violationOf(placement: TraceEvent, lost: Unknown, trace: readonly TraceEvent[]): Violation {
+  const order = lostOrder(lost, trace);
+  const what = order === undefined ? '' : ` (${order.side} ${order.qty}, ${order.status === 'filled' ? 'filled' : `${order.status} with ${order.filledQty} filled`})`;
+  return {
+    tMs: placement.tMs,
+    venue: placement.venue,
+    ...(order !== undefined ? { excess: Number(order.filledQty) } : {}),
+    message:
+      `${placement.venue}: ${lost.side} order placed at ${atSec(placement.tMs)} (${String(placement['endpoint'])}) while the ${lost.side} order on ${lost.venue} ` +
+      `whose acknowledgement was lost at ${atSec(lost.lostAtMs)}${what} was unresolved for ${((placement.tMs - lost.lostAtMs) / 1000).toFixed(3)} s: ` +
+      `no read of orders, trades, positions or balances on ${lost.venue} sent after the loss had answered yet, so its quantity may be hedged twice`,
+  };
+}
+
+/**
+ * The lost order as the venue engine booked it: its last `venue.order` event on the venue in the
+ * direction of the lost request, between that request and the lost ack (the engine acts while the
+ * transport waits for the mock's answer). For the message only.
+ */
+function lostOrder(lost: Unknown, trace: readonly TraceEvent[]): { side: string; qty: string; filledQty: string; status: string } | undefined {
+  for (let i = lost.index - 1; i >= 0; i--) {
+    const e = trace[i];
+    if (e === undefined) break;
+    if (e.type === 'request' && e['reqId'] === lost.reqId) return undefined;
+    if (e.type === 'venue.order' && e.venue === lost.venue && e['side'] === lost.side) {
+      return { side: String(e['side']), qty: String(e['qty']), filledQty: String(e['filledQty']), status: String(e['status']) };
+    }
+  }
+  return undefined;
+}
