@@ -1,7 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { closest, formatScenarioErrors, loadScenarioSet, scenarioJsonSchema, type ScenarioRun } from '../scenario/index.ts';
+import { FAULT_KINDS, INVARIANT_NAMES, closest, formatScenarioErrors, loadScenarioSet, scenarioJsonSchema, type FaultKind, type ScenarioRun } from '../scenario/index.ts';
 import { formatSummary } from '../report/text.ts';
 import { mkdir } from 'node:fs/promises';
 import { toSummary, writeAtomic, writeReport, type Summary } from '../report/write.ts';
@@ -61,6 +61,10 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     .option('--duration-sec-max <s>', 'longest candidate run, simulated seconds (shorter is faster per run)', parseCount('--duration-sec-max'), 600)
     .option('--shrink-runs-max <n>', 'candidate runs shrinking may spend', parseCount('--shrink-runs-max'), 150)
     .option('--progress-every <n>', 'print a progress line every n runs', parseCount('--progress-every'), 10)
+    .option('--kinds <list>', `fault kinds to draw, comma-separated (default ${FUZZ_KINDS_DEFAULT_TEXT}; all: ${FAULT_KINDS.join(',')})`, parseKinds)
+    .option('--max-concurrent-down <n>', 'at most this many venues in an outage, maintenance, 429 or error-rate window at once', parseCount('--max-concurrent-down'), 1)
+    .option('--no-swarm', 'draw every kind in every candidate (default: swarm — each candidate turns whole kinds off)')
+    .option('--invariant <name>', 'search for this invariant only (default: the first that breaks)', parseInvariant)
     .addHelpText('after', `\nExit codes: 0 no violation in --runs runs; 1 a violation (the file is written, its path printed); 2 usage; 4 internal.`)
     .action(async (opts: FuzzOpts) => {
       code = await fuzzCommand(opts, io);
@@ -259,7 +263,31 @@ function parseCount(flag: string): (value: string) => number {
   };
 }
 
+const FUZZ_KINDS_DEFAULT_TEXT = 'outage,rateLimit,maintenance,ackLoss,errorRate,latency';
+
+function parseKinds(value: string): FaultKind[] {
+  const kinds = value.split(',').map((k) => k.trim()).filter((k) => k !== '');
+  for (const kind of kinds) {
+    if (!(FAULT_KINDS as readonly string[]).includes(kind)) {
+      const hint = closest(kind, FAULT_KINDS);
+      throw new InvalidArgumentError(`--kinds: unknown fault kind "${kind}"${hint !== undefined ? ` (did you mean "${hint}"?)` : ''}; kinds: ${FAULT_KINDS.join(', ')}.`);
+    }
+  }
+  if (kinds.length === 0) throw new InvalidArgumentError(`--kinds expects at least one of ${FAULT_KINDS.join(', ')}.`);
+  return kinds as FaultKind[];
+}
+
+function parseInvariant(value: string): string {
+  if ((INVARIANT_NAMES as readonly string[]).includes(value) || value === 'policyHealthy' || value === 'interrupted') return value;
+  const hint = closest(value, [...INVARIANT_NAMES]);
+  throw new InvalidArgumentError(`--invariant: unknown invariant "${value}"${hint !== undefined ? ` (did you mean "${hint}"?)` : ''}; invariants: ${INVARIANT_NAMES.join(', ')}.`);
+}
+
 interface FuzzOpts {
+  kinds?: FaultKind[];
+  maxConcurrentDown: number;
+  swarm: boolean;
+  invariant?: string;
   scenario: string;
   policy?: string;
   runs: number;
@@ -309,7 +337,8 @@ async function fuzzCommand(opts: FuzzOpts, io: Io): Promise<ExitCodeValue> {
     runs: opts.runs,
     seed: opts.seed,
     shrinkRunsMax: opts.shrinkRunsMax,
-    search: { durationSecMax: opts.durationSecMax, maxConcurrentDown: 1 },
+    search: { durationSecMax: opts.durationSecMax, maxConcurrentDown: opts.maxConcurrentDown, swarm: opts.swarm, ...(opts.kinds !== undefined ? { kinds: opts.kinds } : {}) },
+    ...(opts.invariant !== undefined ? { invariants: [opts.invariant] } : {}),
     onRun: (p) => {
       const n = p.phase === 'search' ? p.searchRuns : p.shrinkRuns;
       if (n % opts.progressEvery !== 0 && !(p.phase === 'shrink' && p.shrinkRuns === 0)) return;

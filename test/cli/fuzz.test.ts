@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { FUZZ_KINDS_DEFAULT } from '../../src/fuzz/index.ts';
 
 /**
  * `venuechaos fuzz`, spawned as a user runs it: the search prints progress, finds and shrinks a
@@ -59,6 +60,11 @@ describe('venuechaos fuzz', () => {
     expect(Object.values(summary.faultsInjected as Record<string, number>).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
   });
 
+  test('--help names the kinds the search draws by default, as the search has them', () => {
+    const r = venuechaos(['fuzz', '--help']);
+    expect(r.stdout.replace(/\s+/g, ' ')).toContain(`(default ${FUZZ_KINDS_DEFAULT.join(',')};`);
+  });
+
   test('the reference engine: no violation in the runs asked for, exit 0', () => {
     const r = venuechaos(['fuzz', '--runs', '8', '--seed', '3', '--out', join(tmp, 'ref'), '--duration-sec-max', '120']);
     expect(r.stderr).toBe('');
@@ -76,6 +82,14 @@ describe('venuechaos fuzz', () => {
     const matrix = venuechaos(['fuzz', '--scenario', 'scenarios/outage-length-sweep.yaml']);
     expect(matrix.code).toBe(2);
     expect(matrix.stderr).toMatch(/is a matrix of \d+ runs; fuzz needs one base scenario/);
+
+    const kinds = venuechaos(['fuzz', '--kinds', 'outage,ratelimit']);
+    expect(kinds.code).toBe(2);
+    expect(kinds.stderr).toMatch(/unknown fault kind "ratelimit" \(did you mean "rateLimit"\?\)/);
+
+    const invariant = venuechaos(['fuzz', '--invariant', 'exposur']);
+    expect(invariant.code).toBe(2);
+    expect(invariant.stderr).toMatch(/unknown invariant "exposur" \(did you mean "exposure"\?\)/);
 
     const runs = venuechaos(['fuzz', '--runs', '0']);
     expect(runs.code).toBe(2);
