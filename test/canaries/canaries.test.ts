@@ -1,3 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { counterexampleYaml, fuzz, type FuzzSearchOptions, type FuzzViolated } from '../../src/fuzz/index.ts';
 import { loadPolicy } from '../../src/redundancy/load-policy.ts';
@@ -7,7 +11,8 @@ import { runScenario } from '../../src/sim/run.ts';
 /**
  * Canaries: the search has teeth. For each deliberately broken policy, `fuzz` on a fixed seed finds
  * the violation its mistake causes within a bounded number of runs, shrinks it, and the shrunk
- * scenario — written as YAML and parsed back from that text — breaks the same invariant again.
+ * scenario — written as YAML, parsed back from that text, and run by a fresh `venuechaos run`
+ * process — breaks the same invariant again, at the same moment.
  * The reference engine survives every search a canary uses: the same base, the same options, the
  * same seed.
  *
@@ -21,6 +26,8 @@ import { runScenario } from '../../src/sim/run.ts';
  */
 
 const SEED = 1;
+/** Where the shrunk files are written, to be replayed by a fresh `venuechaos run` process. */
+const TMP = mkdtempSync(join(tmpdir(), 'venuechaos-canaries-'));
 const RUNS = Number(process.env['FUZZ_RUNS'] ?? 30);
 /** Shrinking is bounded so each canary costs seconds; past it the smallest so far is the answer. */
 const SHRINK_RUNS_MAX = 60;
@@ -114,7 +121,7 @@ describe('fuzz catches each canary policy and shrinks it to a replayable scenari
     expect(found.shrunk.durationSec).toBeLessThanOrEqual(found.found.durationSec);
     expect(found.shrunk.durationSec).toBeLessThanOrEqual(180);
 
-    const file = `reports/fuzz/${canary.invariant}.yaml`;
+    const file = join(TMP, `${basename(canary.module, '.ts')}.yaml`);
     const yaml = counterexampleYaml(found, { policySpec: canary.module, file, baseName: canary.base });
     expect(yaml.startsWith('# yaml-language-server: $schema=')).toBe(true);
     expect(yaml).toContain(`# Replay: npx venuechaos run ${file} --policy ${canary.module}`);
@@ -129,6 +136,16 @@ describe('fuzz catches each canary policy and shrinks it to a replayable scenari
     expect(replay.invariants.find((i) => i.name === canary.invariant)?.firstViolation?.tMs).toBe(found.violation?.tMs);
     // The fault the file keeps actually fired.
     expect(Object.values(replay.faultsInjected).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+
+    // And from a fresh process, as the file's replay comment says to run it.
+    writeFileSync(file, yaml);
+    const cli = spawnSync(process.execPath, ['bin/venuechaos.mjs', 'run', file, '--policy', canary.module, '--json', '--report-dir', join(TMP, 'runs', basename(file, '.yaml'))], { encoding: 'utf8', timeout: 120_000 });
+    expect(cli.status).toBe(1);
+    const summary = JSON.parse(cli.stdout) as { invariants: Array<{ name: string; passed: boolean; firstViolation: { tMs: number } | null }>; meetsExpectation: boolean };
+    const fresh = summary.invariants.find((i) => i.name === canary.invariant);
+    expect(fresh?.passed).toBe(false);
+    expect(fresh?.firstViolation?.tMs).toBe(found.violation?.tMs);
+    expect(summary.meetsExpectation).toBe(true);
   });
 });
 
