@@ -231,8 +231,7 @@ export function createTransport(opts: TransportOptions): Transport {
     }
     finish(outcomeOf(response.status, decision), {
       status: response.status,
-      // What the venue told the client to wait: its Retry-After (Binance), or the reset it announced in its own way (Bybit's X-Bapi-Limit-Reset-Timestamp).
-      ...(decision.action === 'banned' || (decision.action === 'rateLimited' && venue.dialect.limits.announcesWait) ? { retryAfterSec: decision.retryAfterSec } : {}),
+      ...statedWaitOf(decision, venue.dialect.limits.announcesWait, headers, (venueClockMs) => venueClockMs - skewMs - opts.now() + opts.trace.elapsedMs()),
       ...(decision.action !== 'pass' ? { faultId: decision.fault?.id ?? (decision.action === 'banned' ? 'ban' : 'limit') } : {}),
     });
     return new Response(text, { status: response.status, statusText: response.statusText, headers });
@@ -277,6 +276,29 @@ export function orderSideOf(url: URL, body: RequestInit['body']): 'buy' | 'sell'
     }
   }
   return undefined;
+}
+
+/**
+ * What a refusal told the client to wait, for the `retryAfter` invariant: only what the response
+ * itself states, since a client cannot honour a wait it was never told.
+ *
+ * - `retryAfterSec`: a wait relative to the answer (Binance's `Retry-After`; a ban's length).
+ * - `retryAtMs`: an absolute reset the venue stated on its own clock (Bybit's
+ *   `X-Bapi-Limit-Reset-Timestamp`, epoch ms on the venue's clock), converted to the trace's time
+ *   (`tMs`) by `traceMsOf` (the venue's clock less its skew, then less the run's start).
+ *   A request that leaves at or after it honours the refusal, whatever the response's latency.
+ *
+ * A rate-limited answer that names no wait (Bybit's public endpoints carry no X-Bapi headers; OKX
+ * and Kraken never name one) records neither: the client's backoff is its own business there, and
+ * ignoring refusals still ends in a ban (`noBan`).
+ */
+function statedWaitOf(decision: FaultDecision, announcesWait: boolean, headers: Headers, traceMsOf: (venueClockMs: number) => number): { retryAfterSec?: number; retryAtMs?: number } {
+  if (decision.action === 'banned') return { retryAfterSec: decision.retryAfterSec };
+  if (decision.action !== 'rateLimited' || !announcesWait) return {};
+  const resetClockMs = Number(headers.get('x-bapi-limit-reset-timestamp') ?? Number.NaN);
+  if (Number.isFinite(resetClockMs)) return { retryAfterSec: decision.retryAfterSec, retryAtMs: traceMsOf(resetClockMs) };
+  if (headers.get('retry-after') !== null) return { retryAfterSec: decision.retryAfterSec };
+  return {};
 }
 
 function outcomeOf(status: number, decision: FaultDecision): string {
