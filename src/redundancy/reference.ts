@@ -4,6 +4,7 @@ import { VenueHealth } from './health.ts';
 import { DEFAULT_BINANCE_LIMITS, RateGovernor, type Lane } from './governor.ts';
 import { MaintenanceCalendar, announcedWindowsOf, announcesAhead } from './maintenance-calendar.ts';
 import { capacityOf, route, type RouteVenue } from './router.ts';
+import { ExposureLedger, type ExposureInterval, type UnknownOrder } from './ledger.ts';
 
 /**
  * The reference redundancy engine, v0.
@@ -28,12 +29,19 @@ import { capacityOf, route, type RouteVenue } from './router.ts';
  *   mark or fill seen (one ticker read if a hedge comes before either); leverage is what ccxt's
  *   position says (or notional ÷ initial margin), else `ASSUMED_LEVERAGE`. Book depth is not
  *   read: it would cost a request per venue per hedge;
- * - an order whose outcome is unknown (timeout, reset, 5xx…) is kept as *unknown* and resolved by
- *   client order id on that venue before its quantity counts either way. If the venue stays
- *   unreachable longer than `unknownWaitMs`, the engine hedges the quantity elsewhere, assuming
- *   the unknown order did not execute, and keeps it flagged until reconciled (the trade-off is
- *   logged: a lost acknowledgement would make this a temporary double hedge, which the
- *   reconciliation unwinds when the venue returns).
+ * - the exposure ledger (ledger.ts): booked positions per venue (acknowledged fills, settled
+ *   unknown orders, adopted reconciliation reads) and the orders whose outcome is unknown, giving
+ *   the net the engine hedges and a worst-case interval over those orders; `view()` is the ledger.
+ *   An order whose outcome is unknown (timeout, reset, 5xx…) is resolved by client order id on its
+ *   venue before its quantity counts either way. While it waits, only exposure that is over in
+ *   every outcome of it is hedged, and only against its direction. If the venue stays unreachable
+ *   longer than `unknownWaitMs`, the engine hedges the quantity elsewhere, assuming the unknown
+ *   order did not execute, and keeps it flagged until reconciled (the trade-off is logged: a lost
+ *   acknowledgement would make this a temporary double hedge, which the reconciliation unwinds
+ *   when the venue returns);
+ * - markets: a venue whose market load failed (a 429 at start-up) loads them again from the
+ *   background loop once it answers, and every HTTP request ccxt makes (several at once inside
+ *   one loadMarkets) is held to the venue's Retry-After (`guardRequests`).
  *
  * Every decision is logged to the trace with its reason.
  */
@@ -67,10 +75,12 @@ interface VenueState {
   venue: PolicyVenue;
   health: VenueHealth;
   marketsLoaded: boolean;
+  /** A market load that failed is tried again from the background loop, not before this. */
+  nextMarketsLoadMs: number;
+  /** A market load has failed before: ccxt keeps the failed promise, so the next one must ask for a reload. */
+  marketsLoadFailed: boolean;
   /** Next poll of the status endpoint while the venue is up (venues that announce windows ahead). */
   nextStatusPollMs: number;
-  /** The engine's belief of its position on this venue, in base units. */
-  positionBase: number;
   lastReconcileMs: number;
   /** A reconciliation read that failed is not tried again before this (see `reconcilePositions`). */
   nextReconcileMs: number;
@@ -78,10 +88,6 @@ interface VenueState {
   busy: boolean;
   /** Requests to one venue go one at a time (see `request`). */
   lock: Promise<void>;
-  /** Counts fills of ours this engine learned of on the venue (acknowledged or looked up). */
-  ownFillSeq: number;
-  /** A position read that disagreed with our ledger, and how many reads in a row said the same. */
-  discrepancy: { positionBase: number; reads: number; ownFillSeq: number } | undefined;
   /** The router's view of the venue's money, cached from reconciliation reads and moved by our fills. */
   funds: Funds;
 }
@@ -132,22 +138,13 @@ interface Migration {
   windowEndMs: number;
 }
 
-interface UnknownOrder {
-  venueId: string;
-  clientOrderId: string;
-  signedBase: number;
-  sinceMs: number;
-  /** Its quantity has been hedged elsewhere on the assumption that it did not execute. */
-  coveredElsewhere: boolean;
-}
-
 const round8 = (x: number): number => Math.round(x * 1e8) / 1e8;
 
 export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): Policy {
   const opts: ReferenceOptions = { ...DEFAULTS, ...options };
   let ctx: PolicyContext;
   const venues: VenueState[] = [];
-  const unknowns: UnknownOrder[] = [];
+  let ledger: ExposureLedger;
   const calendar = new MaintenanceCalendar();
   const migrations: Migration[] = [];
   let governor: RateGovernor;
@@ -234,9 +231,16 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
     return w !== undefined && w.startMs <= now;
   }
 
+  /**
+   * Markets first: no hedge goes to a venue without them. A load that failed (a 429 at start-up,
+   * an outage) is tried again by the background loop once the venue answers again (see
+   * `background`), so a backup whose first load was refused becomes usable.
+   */
   async function loadMarkets(v: VenueState): Promise<boolean> {
     try {
-      await request<any>(v, (ex) => ex.loadMarkets());
+      // ccxt caches the promise of its first load, a rejected one too: after a failure, reload.
+      await request<any>(v, (ex) => ex.loadMarkets(v.marketsLoadFailed));
+      v.marketsLoadFailed = false;
       learnRateLimits(v);
       // Bybit's ccxt client probes the account type (two requests at once) before its first
       // private call and caches the answer: probe now, while the venue is calm, so the pair never
@@ -245,9 +249,46 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
       v.marketsLoaded = true;
       return true;
     } catch (error) {
-      apply(v, meaningOf(error), error, 'loadMarkets');
+      // Only a failed load itself leaves ccxt's rejected promise behind (not a failed account probe).
+      v.marketsLoadFailed ||= v.venue.exchange.markets === undefined;
+      const meaning = meaningOf(error);
+      // Not again before a probe interval (a venue that refuses it definitely would otherwise get a
+      // request a tick); a Retry-After or a down venue hold it longer through health.
+      if (meaning !== 'quiet') v.nextMarketsLoadMs = ctx.clock.now() + opts.probeIntervalMsMin;
+      apply(v, meaning, error, 'loadMarkets');
       return false;
     }
+  }
+
+  /** Background: a venue that answers but has no markets yet loads them, then reads its position. */
+  async function loadMarketsAgain(v: VenueState): Promise<void> {
+    log(`${v.venue.id}: markets not loaded yet (the last attempt failed); loading them again`, { venue: v.venue.id });
+    if (await loadMarkets(v)) await reconcilePositions(v);
+  }
+
+  /**
+   * Every HTTP request ccxt makes for this venue passes here, after ccxt's own throttle and just
+   * before it leaves. One call of ours can be several requests at once (ccxt's Bybit loadMarkets
+   * reads its market categories in parallel through its throttle queue, and pages on): a 429
+   * answering one of them must stop the others still queued, so the refusal is applied as soon as its answer
+   * arrives, and a request whose turn comes inside a Retry-After is not sent. Usage headers reach
+   * the governor from every response, not only the last of a call.
+   */
+  function guardRequests(v: VenueState): void {
+    const ex = v.venue.exchange;
+    const send = (ex['fetch'] as (...args: unknown[]) => Promise<unknown>).bind(ex);
+    ex['fetch'] = async (...args: unknown[]): Promise<unknown> => {
+      if (v.health.quietAt(ctx.clock.now())) throw new QuietError(v.venue.id, `Retry-After runs until ${v.health.untilMs}`);
+      try {
+        const answer = await send(...args);
+        governor.observe(v.venue.id, ex.last_response_headers, ctx.clock.now());
+        return answer;
+      } catch (error) {
+        const meaning = meaningOf(error);
+        if (meaning === 'rateLimited' || meaning === 'banned') apply(v, meaning, error, 'request');
+        throw error;
+      }
+    };
   }
 
   /** Base units per ccxt amount unit on this venue's market (1 unless the venue trades contracts). */
@@ -347,7 +388,7 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
       kind: v.venue.kind,
       tradable,
       lastResort,
-      positionBase: v.positionBase,
+      positionBase: ledger.positionOf(v.venue.id),
       coinsBase: v.venue.kind === 'spot' ? 0 : v.funds.coinsBase,
       takerFee: takerFeeOf(v),
       minBase: minBaseOf(v),
@@ -389,22 +430,13 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
   async function reconcilePositions(v: VenueState, lane: Lane = 'risk'): Promise<void> {
     try {
       const signed = await readExposure(v, lane);
-      if (signed === round8(v.positionBase)) {
-        v.discrepancy = undefined;
-      } else if (v.ownFillSeq === 0) {
-        // Nothing traded here yet: the venue's word is all we have.
+      const outcome = ledger.reconcile(v.venue.id, signed);
+      if (outcome.kind === 'adopted' && outcome.why === 'untraded') {
         log(`${v.venue.id}: position read ${signed} (venue truth, nothing of ours traded here yet)`, { venue: v.venue.id });
-        v.positionBase = signed;
-      } else {
-        const d = v.discrepancy;
-        v.discrepancy = d !== undefined && d.positionBase === signed && d.ownFillSeq === v.ownFillSeq ? { ...d, reads: d.reads + 1 } : { positionBase: signed, reads: 1, ownFillSeq: v.ownFillSeq };
-        if (v.discrepancy.reads >= DISCREPANCY_READS_TO_ADOPT) {
-          log(`${v.venue.id}: position read ${signed} disagreed with our ledger ${v.positionBase} in ${v.discrepancy.reads} reads in a row with no trading of ours: adopting the venue's truth`, { venue: v.venue.id });
-          v.positionBase = signed;
-          v.discrepancy = undefined;
-        } else {
-          log(`${v.venue.id}: position read ${signed} disagrees with our acknowledged fills (${v.positionBase}); a lagging read? keeping our ledger (${v.discrepancy.reads}/${DISCREPANCY_READS_TO_ADOPT})`, { venue: v.venue.id });
-        }
+      } else if (outcome.kind === 'adopted') {
+        log(`${v.venue.id}: position read ${signed} disagreed with our ledger ${outcome.wasBase} in ${outcome.reads} reads in a row with no trading of ours: adopting the venue's truth`, { venue: v.venue.id });
+      } else if (outcome.kind === 'kept') {
+        log(`${v.venue.id}: position read ${signed} disagrees with our acknowledged fills (${outcome.bookedBase}); a lagging read? keeping our ledger (${outcome.reads}/${outcome.readsToAdopt})`, { venue: v.venue.id });
       }
       v.lastReconcileMs = ctx.clock.now();
     } catch (error) {
@@ -423,11 +455,14 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
   function background(v: VenueState, now: number): void {
     if (v.busy) return;
     const h = v.health;
+    // A Retry-After that has passed ends here too: the hedge path only looks at the venues it needs.
+    h.refresh(now);
     const task = ((): (() => Promise<void>) | undefined => {
       if (h.state === 'down' && h.dueAt(now)) return () => probe(v);
       if (h.state === 'maintenance' && h.dueAt(now)) return () => pollStatusInMaintenance(v);
       if (h.state !== 'healthy') return undefined;
-      const pending = unknowns.some((u) => u.venueId === v.venue.id);
+      if (!v.marketsLoaded) return now >= v.nextMarketsLoadMs ? () => loadMarketsAgain(v) : undefined;
+      const pending = ledger.hasUnknown(v.venue.id);
       // An order of unknown outcome on a venue that answers: look it up before anything else there.
       if (pending && h.dueAt(now)) return () => resolveUnknowns(v);
       if (announcesAhead(v.venue.exchange.id) && now >= v.nextStatusPollMs) return () => pollStatus(v);
@@ -444,7 +479,7 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
   /** Half-open: one request to a down venue; if it answers, reconcile before trading there again. */
   async function probe(v: VenueState): Promise<void> {
     try {
-      const pending = unknowns.some((u) => u.venueId === v.venue.id);
+      const pending = ledger.hasUnknown(v.venue.id);
       v.health.onProbeSent();
       // With an order of unknown outcome on the venue, the lookup that settles it is the probe:
       // a lost acknowledgement on a live venue resolves in one round trip instead of a
@@ -456,7 +491,7 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
     } catch (error) {
       const meaning = meaningOf(error);
       if (meaning === 'unavailable' || meaning === 'unknownOutcome') {
-        const uncovered = unknowns.some((u) => u.venueId === v.venue.id && !u.coveredElsewhere);
+        const uncovered = ledger.unknowns(v.venue.id).some((u) => !u.coveredElsewhere);
         // Keep asking quickly while an uncovered unknown order blocks re-hedging; back off otherwise —
         // unless the desk is stranded (over its limit, no venue usable): then this venue coming
         // back is the only way to hedge, and one probe per minimum interval is the budget.
@@ -521,7 +556,7 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
 
   /** Settles every unknown order on the venue by client order id; throws what the venue raised if it cannot. */
   async function lookupUnknowns(v: VenueState): Promise<void> {
-    for (const u of unknowns.filter((x) => x.venueId === v.venue.id)) {
+    for (const u of ledger.unknowns(v.venue.id)) {
       try {
         settle(v, u, await fetchByClientOrderId(v, u.clientOrderId));
       } catch (error) {
@@ -567,9 +602,7 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
 
   /** An unknown order's outcome is known: its fill (if any) counts from now on. */
   function settle(v: VenueState, u: UnknownOrder, order: { status?: string; filled?: number } | undefined): void {
-    const filled = round8(Number(order?.filled ?? 0) * contractSizeOf(v) * Math.sign(u.signedBase));
-    v.positionBase = round8(v.positionBase + filled);
-    if (filled !== 0) v.ownFillSeq += 1;
+    const filled = ledger.settle(u, Number(order?.filled ?? 0) * contractSizeOf(v));
     if (order === undefined) {
       // The venue answers its lookup but never saw the order: its order path is down while the
       // rest answers (a partial outage). Hedge elsewhere for a while, longer each time.
@@ -583,12 +616,11 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
         : `${v.venue.id}: unknown order ${u.clientOrderId} resolved: ${order.status}, filled ${Math.abs(filled)}${u.coveredElsewhere && filled !== 0 ? ' (was hedged elsewhere too: unwinding the excess)' : ''}`,
       { venue: v.venue.id, clientOrderId: u.clientOrderId, filledBase: filled },
     );
-    unknowns.splice(unknowns.indexOf(u), 1);
   }
 
   /** Looks each unknown order on this venue up by client order id; its fill then counts. */
   async function resolveUnknowns(v: VenueState): Promise<void> {
-    for (const u of unknowns.filter((x) => x.venueId === v.venue.id)) {
+    for (const u of ledger.unknowns(v.venue.id)) {
       try {
         settle(v, u, await fetchByClientOrderId(v, u.clientOrderId));
       } catch (error) {
@@ -604,7 +636,7 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
 
   /** Over the limit with no venue able to take the hedge: every recovery counts. */
   function strandedAt(now: number): boolean {
-    const net = ctx.inventoryBase() + venues.reduce((sum, x) => sum + x.positionBase, 0);
+    const net = ledger.net(ctx.inventoryBase());
     return Math.abs(net) > ctx.limits.netBaseMax && !venues.some((x) => x.health.stateAt(now) === 'healthy' && x.marketsLoaded);
   }
 
@@ -612,12 +644,11 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
     return opts.unknownWaitMs ?? Math.max(1000, (ctx.limits.hedgeWithinSec * 1000) / 3);
   }
 
-  async function hedgeStep(): Promise<void> {
-    const now = ctx.clock.now();
-    // Unknown orders not yet covered elsewhere still count as "maybe": wait for them (briefly).
-    const pending = unknowns.filter((u) => !u.coveredElsewhere);
-    const waiting = pending.filter((u) => now - u.sinceMs < unknownWaitMs());
-    if (waiting.length > 0) return;
+  /**
+   * No unknown order waits any more: those past `unknownWaitMs` are hedged elsewhere (assuming they
+   * did not execute), hedges move around maintenance windows; returns the booked net to hedge.
+   */
+  async function coverAndMigrate(pending: readonly UnknownOrder[], now: number): Promise<number> {
     for (const u of pending) {
       u.coveredElsewhere = true;
       log(`${u.venueId}: order ${u.clientOrderId} still unknown after ${unknownWaitMs() / 1000} s; hedging its ${Math.abs(u.signedBase)} elsewhere, assuming it did not execute, until reconciled`, {
@@ -627,7 +658,36 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
     }
     await moveOffBeforeMaintenance(now);
     await moveBackAfterMaintenance(ctx.clock.now());
-    const net = round8(ctx.inventoryBase() + venues.reduce((sum, v) => sum + v.positionBase, 0));
+    return ledger.net(ctx.inventoryBase());
+  }
+
+  /**
+   * The exposure to hedge while unknown orders wait: the end of the interval nearest zero when the
+   * whole interval is on one side of it, if hedging it goes against every waiting order's
+   * direction; else 0 (wait for the lookups).
+   */
+  function certainExposure(interval: ExposureInterval, waiting: readonly UnknownOrder[]): number {
+    if (interval.min > 0 && !waiting.some((u) => u.signedBase < 0)) return interval.min;
+    if (interval.max < 0 && !waiting.some((u) => u.signedBase > 0)) return interval.max;
+    return 0;
+  }
+
+  async function hedgeStep(): Promise<void> {
+    const now = ctx.clock.now();
+    // Unknown orders not yet covered elsewhere still count as "maybe": wait for them (briefly).
+    const pending = ledger.unknowns().filter((u) => !u.coveredElsewhere);
+    const waiting = pending.filter((u) => now - u.sinceMs < unknownWaitMs());
+    let net: number;
+    if (waiting.length > 0) {
+      // Meanwhile only what is over in every outcome of the unknown orders is hedged (never a
+      // quantity that is over only if one of them did not fill), and only against the direction
+      // of the waiting ones: a hedge in their direction could trade the same quantity twice.
+      net = certainExposure(ledger.worstCase(ctx.inventoryBase()), waiting);
+      if (net === 0) return;
+    } else {
+      net = await coverAndMigrate(pending, now);
+    }
+    const netWhat = waiting.length > 0 ? `net ${net} (whatever ${waiting.length} unknown order(s) did)` : `net ${net}`;
     const first = venues.find((v) => v.marketsLoaded);
     if (first === undefined || Math.abs(net) < minBaseOf(venues.find((v) => usable(v, now)) ?? first)) return;
     // A venue about to enter maintenance still takes the hedge when no other can (a last resort).
@@ -641,7 +701,7 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
     const base = String(marketOf(first)?.base ?? first.venue.symbol.split('/')[0] ?? '');
     if (allocation.legs.length !== 1 || allocation.unallocatedBase > 0 || allocation.legs[0]?.limitedBy !== undefined) {
       // Split or short of room: say why (once, while nothing changes).
-      const reason = `hedging net ${net} ${base}: ${allocation.reason}`;
+      const reason = `hedging ${netWhat} ${base}: ${allocation.reason}`;
       if (allocation.legs.length > 0 || reason !== lastShortfall) log(reason, { reason: 'route', legs: allocation.legs.map((l) => ({ venue: l.venueId, base: l.signedBase })), unallocatedBase: allocation.unallocatedBase });
       lastShortfall = allocation.legs.length > 0 ? undefined : reason;
     } else {
@@ -652,7 +712,7 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
       const sized = sizeOrder(target, leg.signedBase);
       if (sized === undefined) continue;
       const side = sized.signedBase > 0 ? 'buy' : 'sell';
-      log(`hedging net ${net} ${sized.baseCode}: ${side} ${Math.abs(sized.signedBase)} on ${target.venue.id}${target !== venues[0] ? ` (primary ${venues[0]?.venue.id} is ${primaryWhy(now)})` : ''}`, {
+      log(`hedging ${netWhat} ${sized.baseCode}: ${side} ${Math.abs(sized.signedBase)} on ${target.venue.id}${target !== venues[0] ? ` (primary ${venues[0]?.venue.id} is ${primaryWhy(now)})` : ''}`, {
         venue: target.venue.id,
         clientOrderId: clientOrderIdFor(target.venue.id, orderSeq + 1),
         side,
@@ -709,14 +769,13 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
       if (answer.filled === undefined) answer = await fillOfAcknowledged(target, answer, clientOrderId, contracts);
       const filled = round8(Number(answer.filled ?? 0) * contractSize);
       target.health.onOrderReached();
-      target.positionBase = round8(target.positionBase + Math.sign(signed) * filled);
-      if (filled !== 0) target.ownFillSeq += 1;
+      ledger.bookFill(target.venue.id, Math.sign(signed) * filled);
       if (filled !== 0) noteFill(target, Math.sign(signed) * filled, Number(answer.average ?? answer.price) || undefined);
       return filled === 0 ? undefined : Math.sign(signed) * filled;
     } catch (error) {
       const meaning = meaningOf(error);
       if (meaning === 'unknownOutcome') {
-        unknowns.push({ venueId: target.venue.id, clientOrderId, signedBase: signed, sinceMs: ctx.clock.now(), coveredElsewhere: false });
+        ledger.addUnknown({ venueId: target.venue.id, clientOrderId, signedBase: signed, sinceMs: ctx.clock.now() });
         log(`${target.venue.id}: order ${clientOrderId} outcome unknown (${errorName(error)}); resolving by client order id before re-hedging`, {
           venue: target.venue.id,
           clientOrderId,
@@ -739,11 +798,12 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
       const window = calendar.blockingAt(from.venue.id, now, opts.maintenanceLeadMs);
       if (window === undefined || now >= window.startMs) continue;
       if (from.venue.kind !== 'linearPerp' || !from.health.tradableAt(now) || !from.marketsLoaded) continue;
-      if (unknowns.some((u) => u.venueId === from.venue.id)) continue;
-      if (Math.abs(from.positionBase) < minBaseOf(from)) continue;
+      if (ledger.hasUnknown(from.venue.id)) continue;
+      const fromBase = ledger.positionOf(from.venue.id);
+      if (Math.abs(fromBase) < minBaseOf(from)) continue;
       // Where the hedge can go: other perp venues, split by the router when one cannot take it all.
       const allocation = route({
-        signedBase: from.positionBase,
+        signedBase: fromBase,
         price: lastPrice,
         venues: venues.map((x) => routeVenueOf(x, x !== from && x.venue.kind === 'linearPerp' && usable(x, now))),
         limits: ctx.limits,
@@ -775,9 +835,10 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
       const home = venues.find((x) => x.venue.id === m.fromId);
       const away = venues.find((x) => x.venue.id === m.toId);
       if (home === undefined || away === undefined || !usable(home, now)) continue;
-      if (!away.health.tradableAt(now) || unknowns.some((u) => u.venueId === home.venue.id || u.venueId === away.venue.id)) continue;
+      if (!away.health.tradableAt(now) || ledger.hasUnknown(home.venue.id) || ledger.hasUnknown(away.venue.id)) continue;
       // What is still there of the moved hedge (the desk may have traded it down since).
-      const left = Math.sign(m.signedBase) === Math.sign(away.positionBase) ? Math.sign(m.signedBase) * Math.min(Math.abs(m.signedBase), Math.abs(away.positionBase)) : 0;
+      const awayBase = ledger.positionOf(away.venue.id);
+      const left = Math.sign(m.signedBase) === Math.sign(awayBase) ? Math.sign(m.signedBase) * Math.min(Math.abs(m.signedBase), Math.abs(awayBase)) : 0;
       // Only what home has room for goes back (its caps and free margin may have changed since).
       const room = left === 0 ? undefined : capacityOf(routeVenueOf(home, true), left > 0 ? 1 : -1, { price: lastPrice, limits: ctx.limits, headroomFraction: ROUTER_HEADROOM });
       const back = room === undefined ? 0 : Math.sign(left) * Math.min(Math.abs(left), room.base);
@@ -819,24 +880,28 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
     async start(context: PolicyContext): Promise<void> {
       ctx = context;
       governor = new RateGovernor({ reserveFraction: opts.rateReserveFraction });
+      ledger = new ExposureLedger(ctx.venues.map((v) => v.id), { discrepancyReadsToAdopt: DISCREPANCY_READS_TO_ADOPT });
       for (const venue of ctx.venues) {
         venues.push({
           venue,
           health: new VenueHealth(venue.id, opts, log),
           marketsLoaded: false,
+          nextMarketsLoadMs: 0,
+          marketsLoadFailed: false,
           nextStatusPollMs: 0,
-          positionBase: 0,
           lastReconcileMs: -Infinity,
           nextReconcileMs: 0,
           busy: false,
           lock: Promise.resolve(),
-          ownFillSeq: 0,
-          discrepancy: undefined,
           funds: { marginBalance: undefined, otherInitialMargin: 0, coinsBase: 0, freeQuote: undefined, leverage: undefined },
         });
         // The engine needs markets, not the currency list: with keys, binanceusdm's loadMarkets
         // would also call two sapi endpoints, each one more request to spend from the budget.
         venue.exchange.options['fetchCurrencies'] = false;
+        // Likewise Bybit's loadMarkets reads every category (spot, linear, inverse, options for
+        // three coins: six requests at once); the engine trades one.
+        if (venue.exchange.id === 'bybit') venue.exchange.options['fetchMarkets'] = { ...venue.exchange.options['fetchMarkets'], types: [venue.kind === 'spot' ? 'spot' : 'linear'] };
+        guardRequests(venues[venues.length - 1]!);
       }
       await Promise.all(venues.map(async (v) => {
         if (await loadMarkets(v)) await reconcilePositions(v);
@@ -852,9 +917,7 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
      */
     view() {
       if ((ctx as PolicyContext | undefined) === undefined) return { netBase: 0, byVenue: {} };
-      const byVenue: Record<string, number> = {};
-      for (const v of venues) byVenue[v.venue.id] = v.positionBase;
-      return { netBase: round8(ctx.inventoryBase() + venues.reduce((sum, v) => sum + v.positionBase, 0)), byVenue };
+      return ledger.view(ctx.inventoryBase());
     },
     async stop(): Promise<void> {
       // The loop ends at its next sleep once the signal is aborted; nothing to flush.
