@@ -10,7 +10,10 @@ import { atSec, result, type Invariant, type InvariantInput, type Violation } fr
  * the same quantity twice. Precisely:
  *
  * - An *unknown order* opens at the `fault.ackLost` event, with the direction its `request` event
- *   states (`side`, recorded by the transport for every order placement).
+ *   states (`side`, recorded by the transport for every order placement) — if the venue took
+ *   the order: its engine booked it (a `venue.order` between the request and the loss) and it
+ *   did not end at once with nothing filled. A lost answer to a refusal (a maintenance phase, a
+ *   margin check) leaves nothing to hedge twice.
  * - It is *resolved* by the first read on the lost order's venue that could reveal it: a request
  *   of the `account` group (fetchOrder, fetchOpenOrders, fetchMyTrades, fetchPositions,
  *   fetchBalance — every dialect's reads of orders, trades, positions and balances, and nothing
@@ -25,7 +28,7 @@ import { atSec, result, type Invariant, type InvariantInput, type Violation } fr
  *   not a double hedge and is not counted.
  *
  * Strict on purpose: a policy that gives up waiting and hedges elsewhere "assuming it did not
- * execute" breaks it every time, because an ack-lost order always executed. A placement whose
+ * execute" breaks it every time an ack-lost order was taken by the venue. A placement whose
  * request states no direction is not counted (the venue rejects it). The violation names the
  * placement, the lost order (and what it filled, from the venue engine's order events) and how
  * long it had been unresolved.
@@ -54,7 +57,13 @@ export const noDoubleHedgeInvariant: Invariant = {
         const placed = requests.get(reqId);
         const side = placed?.['side'];
         if (placed === undefined || (side !== 'buy' && side !== 'sell')) continue;
-        open.push({ venue: String(event.venue), side, reqId, lostAtMs: event.tMs, lostAtSeq: event.seq, index: i, endpoint: String(placed['endpoint']) });
+        const unknown: Unknown = { venue: String(event.venue), side, reqId, lostAtMs: event.tMs, lostAtSeq: event.seq, index: i, endpoint: String(placed['endpoint']) };
+        // Only an order the venue took can be hedged twice: a lost answer to a refusal (a
+        // maintenance phase, a margin check — Bybit refuses with HTTP 200, so not by status)
+        // booked nothing, and neither did one that ended at once with nothing filled.
+        const order = lostOrder(unknown, trace);
+        if (order === undefined || ((order.status === 'rejected' || order.status === 'expired' || order.status === 'canceled') && Number(order.filledQty) === 0)) continue;
+        open.push(unknown);
       } else if (event.type === 'response' && event['outcome'] === 'ok' && reqId !== undefined) {
         const read = requests.get(reqId);
         if (read === undefined || read['group'] !== 'account') continue;

@@ -69,7 +69,7 @@ describe('noDoubleHedge invariant', () => {
       expect(r.passed, `${String(reads[0]?.['endpoint'])} ${String(reads[1]?.['outcome'])} on ${reads[0]?.venue}`).toBe(false);
     }
     // Sent before the loss, answered after it: the venue may have answered before the order existed.
-    const before = [place(10_000, 'a', 1, 'sell'), ev(10_010, 'request', { venue: 'a', reqId: 2, endpoint: 'GET /fapi/v3/positionRisk', group: 'account' }), ev(10_050, 'fault.ackLost', { venue: 'a', reqId: 1 }), ev(10_060, 'response', { venue: 'a', reqId: 2, outcome: 'ok' }), place(20_000, 'b', 3, 'sell')];
+    const before = [place(10_000, 'a', 1, 'sell'), ev(10_010, 'request', { venue: 'a', reqId: 2, endpoint: 'GET /fapi/v3/positionRisk', group: 'account' }), ev(10_040, 'venue.order', { venue: 'a', orderId: '7', side: 'sell', qty: '3', filledQty: '3', status: 'filled' }), ev(10_050, 'fault.ackLost', { venue: 'a', reqId: 1 }), ev(10_060, 'response', { venue: 'a', reqId: 2, outcome: 'ok' }), place(20_000, 'b', 3, 'sell')];
     expect(noDoubleHedgeInvariant.check(input(before)).passed).toBe(false);
   });
 
@@ -91,11 +91,21 @@ describe('noDoubleHedge invariant', () => {
   });
 
   test('each lost order needs its own read: a later loss reopens the question', () => {
-    const trace = [...lostSell(), ...read(11_000, 'a', 2), place(12_000, 'a', 3, 'sell'), ev(12_050, 'fault.ackLost', { venue: 'a', reqId: 3 }), place(13_000, 'b', 4, 'sell')];
+    const trace = [...lostSell(), ...read(11_000, 'a', 2), place(12_000, 'a', 3, 'sell'), ev(12_040, 'venue.order', { venue: 'a', orderId: '8', side: 'sell', qty: '1', filledQty: '1', status: 'filled' }), ev(12_050, 'fault.ackLost', { venue: 'a', reqId: 3 }), place(13_000, 'b', 4, 'sell')];
     const r = noDoubleHedgeInvariant.check(input(trace));
     expect(r.numViolations).toBe(1);
     expect(r.firstViolation).toMatchObject({ tMs: 13_000, venue: 'b' });
     expect(r.firstViolation?.message).toContain('lost at +12.050 s');
+  });
+
+  test('a lost answer to an order the venue did not take (refused: no order booked, or ended at once with nothing filled) opens nothing', () => {
+    const refused = [place(10_000, 'a', 1, 'sell'), ev(10_050, 'fault.ackLost', { venue: 'a', reqId: 1, status: 400 }), place(20_000, 'b', 2, 'sell')];
+    expect(noDoubleHedgeInvariant.check(input(refused)).passed).toBe(true);
+    const rejected = [place(10_000, 'a', 1, 'sell'), ev(10_040, 'venue.order', { venue: 'a', orderId: '7', side: 'sell', qty: '3', filledQty: '0', status: 'rejected' }), ev(10_050, 'fault.ackLost', { venue: 'a', reqId: 1 }), place(20_000, 'b', 2, 'sell')];
+    expect(noDoubleHedgeInvariant.check(input(rejected)).passed).toBe(true);
+    // The control: the same trace with the order filled is a double hedge.
+    const filled = rejected.map((e) => (e.type === 'venue.order' ? { ...e, filledQty: '3', status: 'filled' } : e));
+    expect(noDoubleHedgeInvariant.check(input(filled)).passed).toBe(false);
   });
 });
 
