@@ -27,6 +27,13 @@ import type { ErrorMeaning } from './errors.ts';
  *
  * The class holds no clock and does no I/O: callers pass `nowMs`, so it is unit-testable and
  * deterministic.
+ *
+ * Why not a breaker library (cockatiel, opossum): their breakers count failures of one kind and
+ * open on a threshold, with their own timers. Here a single answer decides the state — and which
+ * state depends on what the error *means* (a 429 with a wait, a ban, a maintenance notice, a lost
+ * order), each with its own exit (Retry-After, status poll, reconciliation). Expressed with a
+ * breaker it would be this state machine again plus an adapter, with timers to keep on the
+ * virtual clock; the machine is ~200 lines and its transitions are all in the trace.
  */
 
 export type HealthState = 'healthy' | 'degraded' | 'rateLimited' | 'down' | 'maintenance' | 'recovering';
