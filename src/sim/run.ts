@@ -10,6 +10,7 @@ import { DOWN_PROBES_PER_MIN_DEFAULT, checkInvariants, type InvariantResult } fr
 import { marketSpec, spotMarketSpec } from '../market/markets.ts';
 import { createPricePath } from '../market/price-path.ts';
 import { createTransport } from '../net/transport.ts';
+import { pollOnceWhenRefilled } from './throttler.ts';
 import type { Policy, PolicyContext, PolicyVenue } from '../redundancy/policy.ts';
 import { formatPolicyLoadError, loadPolicy, type PolicyLoadError } from '../redundancy/load-policy.ts';
 import type { Scenario } from '../scenario/index.ts';
@@ -270,6 +271,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       timeout: 10_000,
     });
     v.dialect.configureClient(exchange);
+    // ccxt's rate limiter polls every 1 ms while it waits: one virtual timer per ms (throttler.ts).
+    pollOnceWhenRefilled(exchange);
     const symbol = venueSymbols.get(v.id) ?? scenario.market.symbol;
     return { id: v.id, dialect: v.dialect.name, exchange, symbol, kind: specOf(symbol).kind };
   });
