@@ -268,6 +268,9 @@ export async function inspectStuck(worker: Worker, msMax: number, expression: st
         sessionId = m.params.sessionId;
         send('Debugger.enable')
           .then(() => send('Debugger.setAsyncCallStackDepth', { maxDepth: 8 }))
+          // Skip Node's own code when pausing: a microtask loop spends most of its time in the
+          // promise hooks a run's I/O watch installs, and a pause there shows no policy frame.
+          .then(() => send('Debugger.setBlackboxPatterns', { patterns: ['^node:'] }).catch(() => undefined))
           .then(() => send('Debugger.pause'))
           .catch(reject);
       });

@@ -17,6 +17,13 @@ function venuechaos(args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/**
+ * The watchdog's timeout in these tests: short so they are quick, long enough that a loaded CI
+ * machine starving the worker of CPU for a couple of seconds (ccxt's first market parse) is not
+ * taken for a stuck policy — at 2 s that happened on a 2-core runner.
+ */
+const WATCHDOG_SEC = '4';
+
 const tmp = mkdtempSync(join(tmpdir(), 'venuechaos-watchdog-'));
 // A TypeScript policy next to a package.json that says ESM, as in a user's project.
 writeFileSync(join(tmp, 'package.json'), '{ "type": "module" }\n');
@@ -81,10 +88,10 @@ const sha256 = (text: string): string => createHash('sha256').update(text).diges
 describe('venuechaos run: the policy watchdog', () => {
   test('a policy stuck in a synchronous loop is ended after --policy-timeout-sec, as a policy failure with the virtual time, its last decision and the line; the report is written; exit 1', () => {
     const dir = join(tmp, 'loops');
-    const r = venuechaos(['run', join(tmp, 'small.yaml'), '--policy', join(tmp, 'loops.mjs'), '--policy-timeout-sec', '2', '--report-dir', dir]);
+    const r = venuechaos(['run', join(tmp, 'small.yaml'), '--policy', join(tmp, 'loops.mjs'), '--policy-timeout-sec', WATCHDOG_SEC, '--report-dir', dir]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/outcome: VIOLATED/);
-    expect(r.stdout).toMatch(/reason: policy "loops-forever" stopped answering at virtual \+20\.000 s: no heartbeat from the run for 2 s of wall time \(--policy-timeout-sec 2\), so the watchdog ended it\..*Last decision: \+20\.000 s "rebalancing"\./);
+    expect(r.stdout).toMatch(/reason: policy "loops-forever" stopped answering at virtual \+20\.000 s: no heartbeat from the run for 4 s of wall time \(--policy-timeout-sec 4\), so the watchdog ended it\..*Last decision: \+20\.000 s "rebalancing"\./);
     const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
     expect(summary.outcome).toBe('violated');
     expect(summary.simulatedMs).toBe(20_000);
@@ -99,7 +106,7 @@ describe('venuechaos run: the policy watchdog', () => {
 
   test('a TypeScript policy in a microtask loop (never yields a real turn) is caught the same way, with its source line', () => {
     const dir = join(tmp, 'microtask');
-    const r = venuechaos(['run', join(tmp, 'small.yaml'), '--policy', join(tmp, 'microtask-loop.ts'), '--policy-timeout-sec', '2', '--report-dir', dir, '--json']);
+    const r = venuechaos(['run', join(tmp, 'small.yaml'), '--policy', join(tmp, 'microtask-loop.ts'), '--policy-timeout-sec', WATCHDOG_SEC, '--report-dir', dir, '--json']);
     expect(r.code).toBe(1);
     const summary = JSON.parse(r.stdout);
     expect(summary.reason).toMatch(/^policy "microtask-loop" stopped answering at virtual \+7\.000 s: .*Last decision: \+7\.000 s "waiting for the book"\.\nwhere it was stuck:\n\s+at .*microtask-loop\.ts:7:\d+\)/);
