@@ -459,7 +459,11 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
     h.refresh(now);
     const task = ((): (() => Promise<void>) | undefined => {
       if (h.state === 'down' && h.dueAt(now)) return () => probe(v);
-      if (h.state === 'maintenance' && h.dueAt(now)) return () => pollStatusInMaintenance(v);
+      // A venue in maintenance is asked every statusPollMs — or every probeIntervalMsMin while the
+      // desk is stranded, since its window ending is then the only way back (a window shorter than
+      // the poll used to keep the desk unhedged for a whole poll; found by the property search).
+      const sincePollMs = now - (h.untilMs - opts.statusPollMs);
+      if (h.state === 'maintenance' && (h.dueAt(now) || (sincePollMs >= opts.probeIntervalMsMin && strandedAt(now)))) return () => pollStatusInMaintenance(v);
       if (h.state !== 'healthy') return undefined;
       if (!v.marketsLoaded) return now >= v.nextMarketsLoadMs ? () => loadMarketsAgain(v) : undefined;
       const pending = ledger.hasUnknown(v.venue.id);
