@@ -460,10 +460,11 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
     const task = ((): (() => Promise<void>) | undefined => {
       if (h.state === 'down' && h.dueAt(now)) return () => probe(v);
       // A venue in maintenance is asked every statusPollMs — or every probeIntervalMsMin while the
-      // desk is stranded, since its window ending is then the only way back (a window shorter than
-      // the poll used to keep the desk unhedged for a whole poll; found by the property search).
+      // desk is over its limit: the other venues may not take the hedge in time (slow, about to
+      // fail), and a window shorter than the poll used to keep the desk unhedged for a whole poll
+      // (found by the property search). At most 12 status reads a minute: within the probe budget.
       const sincePollMs = now - (h.untilMs - opts.statusPollMs);
-      if (h.state === 'maintenance' && (h.dueAt(now) || (sincePollMs >= opts.probeIntervalMsMin && strandedAt(now)))) return () => pollStatusInMaintenance(v);
+      if (h.state === 'maintenance' && (h.dueAt(now) || (sincePollMs >= opts.probeIntervalMsMin && Math.abs(ledger.net(ctx.inventoryBase())) > ctx.limits.netBaseMax))) return () => pollStatusInMaintenance(v);
       if (h.state !== 'healthy') return undefined;
       if (!v.marketsLoaded) return now >= v.nextMarketsLoadMs ? () => loadMarketsAgain(v) : undefined;
       const pending = ledger.hasUnknown(v.venue.id);
