@@ -402,7 +402,9 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
   /** A price to size margin with: one ticker read from the first venue that can be asked, when no mark or fill has been seen. */
   async function ensurePrice(candidates: readonly VenueState[]): Promise<void> {
     if (lastPrice !== undefined) return;
-    const v = candidates[0];
+    // Not a venue busy with a background request (a slow probe holds its lock for up to the client
+    // timeout): the hedge would wait behind it. With none free, try again next tick.
+    const v = candidates.find((c) => !c.busy);
     if (v === undefined) return;
     try {
       const ticker = await request<any>(v, (ex) => ex.fetchTicker(v.venue.symbol));
@@ -908,9 +910,21 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
         if (venue.exchange.id === 'bybit') venue.exchange.options['fetchMarkets'] = { ...venue.exchange.options['fetchMarkets'], types: [venue.kind === 'spot' ? 'spot' : 'linear'] };
         guardRequests(venues[venues.length - 1]!);
       }
-      await Promise.all(venues.map(async (v) => {
-        if (await loadMarkets(v)) await reconcilePositions(v);
-      }));
+      // Each venue sets up on its own (held busy meanwhile, so the loop starts nothing else there):
+      // a slow venue must not hold the hedging loop back — a backup whose setup waited out a 10 s
+      // client timeout kept a desk with a healthy primary unhedged (found by the property search).
+      for (const v of venues) {
+        v.busy = true;
+        void (async () => {
+          try {
+            if (await loadMarkets(v)) await reconcilePositions(v);
+          } finally {
+            v.busy = false;
+          }
+        })().catch((error: unknown) => {
+          if (!ctx.signal.aborted) ctx.reportError(error);
+        });
+      }
       loop = run().catch((error: unknown) => {
         if (!ctx.signal.aborted) ctx.reportError(error);
       });
