@@ -103,7 +103,10 @@ function kindOptionsArbitrary(kind: FaultKind): fc.Arbitrary<Record<string, unkn
       // A forced 429 window (its own Retry-After) or a venue budget cut to a percent: never both.
       return fc.oneof(
         fc.record({ retryAfterSec: fc.integer({ min: 1, max: 60 }), probability: probabilityArbitrary() }),
-        fc.record({ budgetPct: fc.integer({ min: 1, max: 50 }) }),
+        // Not below 20 %: Bybit bans (403, 10 min) on the first breach of its IP limit, with no 429
+        // or usage header before it, so a silent cut to a few percent bans any desk on its first
+        // requests — a schedule no policy can meet, which the search should not spend runs on.
+        fc.record({ budgetPct: fc.integer({ min: 20, max: 50 }) }),
       );
     case 'maintenance':
       return fc.record({ phase: fc.constantFrom('full', 'cancelOnly', 'postOnly', 'reduceOnly'), announcedAheadSec: fc.constantFrom(0, 60, 300) });
