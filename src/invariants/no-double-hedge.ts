@@ -1,5 +1,7 @@
 import type { TraceEvent } from '../sim/trace.ts';
+import { holdingsSteps, type HoldingsStep } from './holdings.ts';
 import { atSec, result, type Invariant, type InvariantInput, type Violation } from './types.ts';
+import { toUnits } from './units.ts';
 
 /**
  * An order of unknown outcome is resolved before its quantity is hedged again, on ground truth.
@@ -22,10 +24,13 @@ import { atSec, result, type Invariant, type InvariantInput, type Violation } fr
  *   past: it reveals the order only if the moment it answers from (when the venue saw it, less
  *   the lag) is at or after the moment the order executed. A read sent before the ack was lost,
  *   one that failed, one on another venue, or a status or market-data request resolves nothing.
- * - A *violation* is every order placement (a `request` with `orderCount` > 0) in the same
+ * - A *violation* is an order placement (a `request` with `orderCount` > 0) in the same
  *   direction, on any venue — the lost order's or another — sent while an unknown order in that
- *   direction is open. A placement in the other direction (the desk's exposure changed sides) is
- *   not a double hedge and is not counted.
+ *   direction is open, that trades the lost quantity again: the venue booked more than the
+ *   exposure left in that direction on ground truth (which counts the lost fill), by at least half
+ *   the lost fill (`tradesLostQuantityAgain`). The other leg of a split hedge, or a hedge of a new
+ *   client trade, fits in what is left and is not counted; neither is a placement in the other
+ *   direction (the desk's exposure changed sides).
  *
  * Strict on purpose: a policy that gives up waiting and hedges elsewhere "assuming it did not
  * execute" breaks it every time an ack-lost order was taken by the venue. A placement whose
@@ -43,13 +48,14 @@ export const noDoubleHedgeInvariant: Invariant = {
     const open: Unknown[] = [];
     const violations: Violation[] = [];
     const trace = input.trace.filter((e) => e.tMs <= input.durationMs);
+    const steps = holdingsSteps({ trace, ...(input.baseAsset !== undefined ? { baseAsset: input.baseAsset } : {}) });
     for (const [i, event] of trace.entries()) {
       const reqId = typeof event['reqId'] === 'number' ? event['reqId'] : undefined;
       if (event.type === 'request' && reqId !== undefined) {
         requests.set(reqId, event);
         if (Number(event['orderCount'] ?? 0) > 0 && (event['side'] === 'buy' || event['side'] === 'sell')) {
           const lost = open.find((u) => u.side === event['side']);
-          if (lost !== undefined) violations.push(violationOf(event, lost, trace));
+          if (lost !== undefined && tradesLostQuantityAgain(event, i, lost, trace, steps)) violations.push(violationOf(event, lost, trace));
         }
       } else if (event.type === 'fault.fired' && event['action'] === 'readLag' && reqId !== undefined) {
         lags.set(reqId, { seenMs: event.tMs, lagMs: Number(event['lagMs'] ?? 0) });
@@ -78,6 +84,34 @@ export const noDoubleHedgeInvariant: Invariant = {
     return result('noDoubleHedge', violations);
   },
 };
+
+/**
+ * Whether a placement made while `lost` is unresolved trades its quantity again, on ground truth:
+ * the placement (as the venue booked it) is larger than the exposure left in its direction — the
+ * desk's true net just before it, which already counts the lost order's fill — by at least half
+ * the lost order's filled quantity. A placement for the rest of a split hedge, or for a new client
+ * trade, fits in what is left and is not a double hedge; one that never reached the venue cannot
+ * be. (Half, not any excess: sizes are rounded to each venue's step.)
+ */
+function tradesLostQuantityAgain(placement: TraceEvent, index: number, lost: Unknown, trace: readonly TraceEvent[], steps: readonly HoldingsStep[]): boolean {
+  let booked: TraceEvent | undefined;
+  for (let j = index + 1; j < trace.length; j++) {
+    const e = trace[j]!;
+    if (e.type === 'response' && e['reqId'] === placement['reqId']) break;
+    if (e.type === 'venue.order' && e.venue === placement.venue && e['side'] === placement['side']) {
+      booked = e;
+      break;
+    }
+  }
+  if (booked === undefined) return false;
+  const lostOrderNow = lostOrder(lost, trace);
+  const lostFilled = toUnits(lostOrderNow?.filledQty ?? '0');
+  const before = steps.filter((s) => s.tMs <= placement.tMs).at(-1);
+  const net = before?.net ?? 0n;
+  const left = placement['side'] === 'sell' ? (net > 0n ? net : 0n) : net < 0n ? -net : 0n;
+  const excess = toUnits(String(booked['qty'])) - left;
+  return excess > 0n && 2n * excess >= lostFilled;
+}
 
 interface Unknown {
   venue: string;
