@@ -1,3 +1,4 @@
+import type { TraceEvent } from '../sim/trace.ts';
 import { holdingsSteps } from './holdings.ts';
 import { absUnits, fromUnits, toUnits } from './units.ts';
 import { result, type Invariant, type InvariantInput, type Violation } from './types.ts';
@@ -9,6 +10,13 @@ import { result, type Invariant, type InvariantInput, type Violation } from './t
  * only while at least one venue is free of scenario faults (outage, rate limit, maintenance), so a
  * breach while every venue is down is not the policy's fault; a ban the policy earned itself does
  * not stop the allowance clock.
+ *
+ * Nor does time count while the excess is what an order of unknown outcome could have hedged:
+ * an order placement (its size, `orderBase`, stated on the request) whose answer never came
+ * (timeout, reset, 5xx), which the venue did not fill on ground truth, and which no read on its
+ * venue has resolved yet (an `account` request sent after the failed answer, answered ok). A
+ * policy must not hedge that quantity again before it knows (`noDoubleHedge`), so the exposure it
+ * leaves is not held against it — only what is over beyond it, in the direction the order went.
  *
  * With `unhedgedSecMax` the desk also bounds the whole breach, whatever its cause: exposure over
  * the limit for longer than that in one stretch is a violation even if no venue could take the
@@ -25,6 +33,11 @@ export const exposureInvariant: Invariant = {
     // Change points: exposure changes (trace) and venue availability changes (fault windows).
     const steps = holdingsSteps(input);
     const changes = new Set(steps.map((s) => s.tMs));
+    const unknowns = unknownOrders(input);
+    for (const u of unknowns) {
+      changes.add(u.fromMs);
+      if (u.untilMs !== undefined) changes.add(u.untilMs);
+    }
     for (const fault of input.faults.faults) {
       changes.add(Math.max(0, fault.startMs - input.startMs));
       changes.add(Math.max(0, fault.endMs - input.startMs));
@@ -67,6 +80,10 @@ export const exposureInvariant: Invariant = {
       }
       const hedgeable = input.venues.some((v) => !input.faults.blocksTrading(v, input.startMs + t));
       if (!hedgeable) continue;
+      // What unresolved orders of unknown outcome, in the direction that would bring it back, could have hedged.
+      const reducing = net > 0n ? 'sell' : 'buy';
+      const couldHaveHedged = unknowns.filter((u) => u.side === reducing && u.fromMs <= t && (u.untilMs === undefined || u.untilMs > t)).reduce((a, u) => a + u.base, 0n);
+      if (absUnits(net) - couldHaveHedged <= limit) continue;
       const before = breachHedgeableMs;
       breachHedgeableMs += next - t;
       if (breachHedgeableMs > allowanceMs && !reported) {
@@ -86,3 +103,55 @@ export const exposureInvariant: Invariant = {
 };
 
 type InvariantResult = ReturnType<Invariant['check']>;
+
+/** An order placement whose outcome the policy could not know, from its failed answer until a read on its venue resolved it. */
+interface UnknownOrder {
+  side: 'buy' | 'sell';
+  /** Base units it would have traded and the venue did not fill (fixed-point units). */
+  base: bigint;
+  fromMs: number;
+  untilMs: number | undefined;
+}
+
+const UNKNOWN_OUTCOMES = new Set(['timeout', 'reset', 'http5xx']);
+
+function unknownOrders(input: InvariantInput): UnknownOrder[] {
+  const trace = input.trace.filter((e) => e.tMs <= input.durationMs);
+  const requests = new Map<number, { event: TraceEvent; index: number }>();
+  const open: Array<UnknownOrder & { venue: string; afterSeq: number }> = [];
+  const out: UnknownOrder[] = [];
+  for (const [i, e] of trace.entries()) {
+    const reqId = typeof e['reqId'] === 'number' ? e['reqId'] : undefined;
+    if (reqId === undefined) continue;
+    if (e.type === 'request') {
+      requests.set(reqId, { event: e, index: i });
+      continue;
+    }
+    if (e.type !== 'response') continue;
+    const sent = requests.get(reqId);
+    if (sent === undefined) continue;
+    const req = sent.event;
+    if (e['outcome'] === 'ok' && req['group'] === 'account') {
+      for (const u of [...open]) {
+        if (u.venue !== e.venue || req.seq < u.afterSeq) continue;
+        u.untilMs = e.tMs;
+        open.splice(open.indexOf(u), 1);
+      }
+      continue;
+    }
+    const side = req['side'];
+    if (Number(req['orderCount'] ?? 0) !== 1 || (side !== 'buy' && side !== 'sell') || req['orderBase'] === undefined || !UNKNOWN_OUTCOMES.has(String(e['outcome']))) continue;
+    // What the venue filled of it, on ground truth (its engine books it while the transport waits).
+    let filled = 0n;
+    for (let j = sent.index + 1; j < i; j++) {
+      const o = trace[j]!;
+      if (o.type === 'venue.order' && o.venue === e.venue && o['side'] === side) filled = toUnits(String(o['filledQty'] ?? '0'));
+    }
+    const base = toUnits(String(req['orderBase'])) - filled;
+    if (base <= 0n) continue;
+    const u = { side, base, fromMs: e.tMs, untilMs: undefined, venue: String(e.venue), afterSeq: e.seq } as UnknownOrder & { venue: string; afterSeq: number };
+    open.push(u);
+    out.push(u);
+  }
+  return out;
+}

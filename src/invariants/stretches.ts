@@ -8,6 +8,8 @@ export interface Stretch<S> {
   peak: S;
   /** When a sample within the limit ended it; undefined when the run ended with it still over. */
   endMs: number | undefined;
+  /** Every sample of the stretch, in order (only with `keepSamples`). */
+  samples?: S[];
 }
 
 /**
@@ -17,7 +19,7 @@ export interface Stretch<S> {
  */
 export function stretchesOver<S>(
   samples: Iterable<{ key: string; tMs: number; sample: S }>,
-  opts: { isOver: (sample: S) => boolean; isHigher: (a: S, b: S) => boolean },
+  opts: { isOver: (sample: S) => boolean; isHigher: (a: S, b: S) => boolean; keepSamples?: boolean },
 ): Stretch<S>[] {
   const stretches: Stretch<S>[] = [];
   const open = new Map<string, Stretch<S>>();
@@ -29,11 +31,12 @@ export function stretchesOver<S>(
         open.delete(key);
       }
     } else if (current === undefined) {
-      const stretch: Stretch<S> = { key, startMs: tMs, first: sample, peak: sample, endMs: undefined };
+      const stretch: Stretch<S> = { key, startMs: tMs, first: sample, peak: sample, endMs: undefined, ...(opts.keepSamples === true ? { samples: [sample] } : {}) };
       stretches.push(stretch);
       open.set(key, stretch);
-    } else if (opts.isHigher(sample, current.peak)) {
-      current.peak = sample;
+    } else {
+      current.samples?.push(sample);
+      if (opts.isHigher(sample, current.peak)) current.peak = sample;
     }
   }
   return stretches;

@@ -1,4 +1,5 @@
 import { getResponse, type RequestHandler } from 'msw';
+import { CONTRACT_VALUE_DEFAULT, CONTRACT_VALUES } from '../../mocks/okx/contracts.ts';
 import type { Dialect, EndpointInfo, UsageSnapshot } from '../../mocks/types.ts';
 import type { FaultDecision, FaultSchedule } from '../faults/index.ts';
 import type { Rng } from '../sim/rng.ts';
@@ -122,12 +123,13 @@ export function createTransport(opts: TransportOptions): Transport {
     // What the invariants need of a request beyond its endpoint: its group (an account read can
     // reveal a lost order), and for an order placement its count and direction (noDoubleHedge).
     const side = endpoint.orderCount > 0 ? orderSideOf(parsed, init.body) : undefined;
+    const orderBase = endpoint.orderCount === 1 ? orderBaseOf(parsed, init.body) : undefined;
     opts.trace.record('request', {
       venue: venue.id,
       reqId,
       endpoint: endpoint.endpoint,
       group: endpoint.group,
-      ...(endpoint.orderCount > 0 ? { orderCount: endpoint.orderCount, ...(side !== undefined ? { side } : {}) } : {}),
+      ...(endpoint.orderCount > 0 ? { orderCount: endpoint.orderCount, ...(side !== undefined ? { side } : {}), ...(orderBase !== undefined ? { orderBase } : {}) } : {}),
     });
     const halfLatencyMs = venue.latencyMs / 2;
     // A latency fault delays the request on its way in (the venue acts later, as on a slow path).
@@ -252,6 +254,38 @@ export function createTransport(opts: TransportOptions): Transport {
  * request names none (the venue then rejects it anyway).
  */
 export function orderSideOf(url: URL, body: RequestInit['body']): 'buy' | 'sell' | undefined {
+  for (const f of requestFields(url, body)) {
+    for (const key of ['side', 'type']) {
+      const value = typeof f[key] === 'string' ? (f[key] as string).toLowerCase() : undefined;
+      if (value === 'buy' || value === 'sell') return value;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The size of a single order placement in base units, as the request states it: Binance's
+ * `quantity`, Bybit's `qty`, Kraken's `volume`, or OKX's `sz` in contracts times the instrument's
+ * `ctVal`. Recorded on the request event so the `exposure` invariant knows how much an order of
+ * unknown outcome could have hedged. Undefined when the request names no size.
+ */
+export function orderBaseOf(url: URL, body: RequestInit['body']): string | undefined {
+  for (const f of requestFields(url, body)) {
+    for (const key of ['quantity', 'qty', 'volume']) {
+      if (typeof f[key] === 'string' && Number(f[key]) > 0) return f[key] as string;
+    }
+    if (typeof f['sz'] === 'string' && Number(f['sz']) > 0) {
+      // Swaps trade in contracts of `ctVal` base units ("BTC-USDT-SWAP": 0.01 BTC); spot in base units.
+      const instId = String(f['instId'] ?? '');
+      const ctVal = instId.endsWith('-SWAP') ? (CONTRACT_VALUES[instId.split('-')[0] ?? ''] ?? CONTRACT_VALUE_DEFAULT) : '1';
+      return String(Math.round(Number(f['sz']) * Number(ctVal) * 1e12) / 1e12);
+    }
+  }
+  return undefined;
+}
+
+/** The fields of a request: its query, and its body (JSON — the first element of an array — or form). */
+function requestFields(url: URL, body: RequestInit['body']): Array<Record<string, unknown>> {
   const fields: Array<Record<string, unknown>> = [Object.fromEntries(url.searchParams)];
   if (typeof body === 'string' && body !== '') {
     const text = body.trim();
@@ -269,13 +303,7 @@ export function orderSideOf(url: URL, body: RequestInit['body']): 'buy' | 'sell'
   } else if (body instanceof URLSearchParams) {
     fields.push(Object.fromEntries(body));
   }
-  for (const f of fields) {
-    for (const key of ['side', 'type']) {
-      const value = typeof f[key] === 'string' ? (f[key] as string).toLowerCase() : undefined;
-      if (value === 'buy' || value === 'sell') return value;
-    }
-  }
-  return undefined;
+  return fields;
 }
 
 /**

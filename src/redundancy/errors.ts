@@ -46,6 +46,8 @@ export function classifyError(error: unknown): ErrorMeaning {
   }
   if (has('OnMaintenance')) return 'maintenance';
   if (has('InvalidNonce')) return 'clockSkew';
+  // A connection that was never made sent nothing: an order cannot have reached the venue.
+  if (has('NetworkError') && !has('RequestTimeout') && NOT_SENT_WORDS.some((re) => re.test(message))) return 'unavailable';
   if (has('RequestTimeout') || has('NetworkError') || has('OperationFailed')) return 'unknownOutcome';
   if (has('ExchangeError')) {
     // Plain ExchangeErrors that are not refusals (reference §7): the venue's own words decide.
@@ -55,6 +57,13 @@ export function classifyError(error: unknown): ErrorMeaning {
   }
   return 'unknownOutcome';
 }
+
+/**
+ * Transport failures before any byte of the request left (ccxt appends the cause to its
+ * NetworkError: "fetch failed: connect ECONNREFUSED host:443"): refused connections and failed
+ * DNS lookups. A reset or a timeout may come after the venue read the request; these cannot.
+ */
+const NOT_SENT_WORDS: readonly RegExp[] = [/ECONNREFUSED/, /ConnectionRefused/, /ENOTFOUND/, /EAI_AGAIN/, /DNSError/, /FailedToOpenSocket/, /UND_ERR_CONNECT_TIMEOUT/];
 
 /**
  * "The order may or may not have executed", raised by ccxt as plain ExchangeError: OKX 51149

@@ -23,7 +23,10 @@ import type { ErrorMeaning } from './errors.ts';
  * - recovering: the venue answered again; its unknown orders and positions are being reconciled,
  *   and no hedge goes there until that is done ("fails back when reconciliation agrees").
  * - degraded: answering, but a definite refusal or an order lost on its way keeps hedges
- *   elsewhere for a while (orders lost in a row double the wait, to 5 min).
+ *   elsewhere for a while (orders lost in a row double the wait, to 5 min). A venue avoided for
+ *   a lost order is still a last resort (`lastResortAt`): when no other venue can take a hedge,
+ *   one more try there risks only another lost order, which is looked up before any re-hedge —
+ *   while waiting out the avoidance leaves the desk over its limit with nowhere to hedge.
  *
  * The class holds no clock and does no I/O: callers pass `nowMs`, so it is unit-testable and
  * deterministic.
@@ -67,6 +70,8 @@ export class VenueHealth {
   probeIntervalMs: number;
   /** Hedges skip this venue until then (degraded). */
   avoidUntilMs = 0;
+  /** Why: a definite refusal, or an order lost on its way (then still a last resort). */
+  private avoidReason: 'rejected' | 'orderPath' = 'rejected';
   /** Orders in a row that never reached the venue although it answered the lookup. */
   ordersLost = 0;
   /** 429s in a row that named no wait, and when the last came (one refusal is applied once). */
@@ -110,6 +115,15 @@ export class VenueHealth {
     return this.stateAt(nowMs) === 'healthy';
   }
 
+  /**
+   * Avoided only because its order path lost an order, and otherwise healthy: a hedge may still go
+   * here when no other venue can take it.
+   */
+  lastResortAt(nowMs: number): boolean {
+    this.refresh(nowMs);
+    return this.stateAt(nowMs) === 'degraded' && this.avoidReason === 'orderPath';
+  }
+
   /** A request must not leave now: the venue's Retry-After has not passed. */
   quietAt(nowMs: number): boolean {
     return this.base === 'rateLimited' && nowMs < this.untilMs;
@@ -148,6 +162,7 @@ export class VenueHealth {
         return;
       case 'rejected':
         this.avoidUntilMs = nowMs + REJECTED_AVOID_MS;
+        this.avoidReason = 'rejected';
         this.log(`${this.venueId}: ${detail.during} rejected (${detail.errorName}: ${String(detail.message ?? '').slice(0, 160)}); avoiding for ${REJECTED_AVOID_MS / 1000} s`, {
           venue: this.venueId,
         });
@@ -239,6 +254,7 @@ export class VenueHealth {
   onOrderLost(nowMs: number): number {
     this.ordersLost += 1;
     const avoidMs = Math.min(ORDER_PATH_BACKOFF_MS * 2 ** (this.ordersLost - 1), ORDER_PATH_BACKOFF_MAX_MS);
+    if (nowMs >= this.avoidUntilMs || nowMs + avoidMs > this.avoidUntilMs) this.avoidReason = 'orderPath';
     this.avoidUntilMs = Math.max(this.avoidUntilMs, nowMs + avoidMs);
     this.log(`${this.venueId}: ${this.ordersLost} order(s) in a row lost before reaching the venue while it answers reads; hedging elsewhere for ${avoidMs / 1000} s`, { venue: this.venueId });
     return avoidMs;

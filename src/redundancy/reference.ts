@@ -3,7 +3,7 @@ import { classifyError, retryAfterSecFrom, type ErrorMeaning } from './errors.ts
 import { VenueHealth } from './health.ts';
 import { DEFAULT_BINANCE_LIMITS, RateGovernor, type Lane } from './governor.ts';
 import { MaintenanceCalendar, announcedWindowsOf, announcesAhead } from './maintenance-calendar.ts';
-import { capacityOf, route, type RouteVenue } from './router.ts';
+import { capacityOf, marginExcessOf, marginUsePctOf, route, type RouteVenue } from './router.ts';
 import { ExposureLedger, type ExposureInterval, type UnknownOrder } from './ledger.ts';
 
 /**
@@ -22,8 +22,12 @@ import { ExposureLedger, type ExposureInterval, type UnknownOrder } from './ledg
  * - the rate-limit governor (governor.ts): budgets from the venues' usage headers; routine reads
  *   yield to orders when a budget is nearly spent;
  * - the hedge router (router.ts): the primary first while it can take the hedge, then the
- *   cheapest venue by taker fee; a hedge one venue cannot take whole (its free margin, the
- *   desk's `grossBaseMaxPerVenue` or `marginUsePctMax`) is split across venues. It works from a
+ *   cheapest venue by taker fee, then last resorts (a venue due for maintenance, or kept off
+ *   hedges because its order path lost an order); a hedge one venue cannot take whole (its free
+ *   margin, the desk's `grossBaseMaxPerVenue` or `marginUsePctMax`) is split across venues. Under
+ *   `marginUsePctMax`, a venue a price move took near or over the cap hands the excess to venues
+ *   with room (`relieveMargin`; its margin is read every third of `hedgeWithinSec` while it holds
+ *   a position). It works from a
  *   snapshot kept here at no extra request per hedge: balances are read with positions at each
  *   reconciliation (routine lane) and moved by our own fills in between; the price is the last
  *   mark or fill seen (one ticker read if a hedge comes before either); leverage is what ccxt's
@@ -34,11 +38,14 @@ import { ExposureLedger, type ExposureInterval, type UnknownOrder } from './ledg
  *   the net the engine hedges and a worst-case interval over those orders; `view()` is the ledger.
  *   An order whose outcome is unknown (timeout, reset, 5xx…) is resolved by client order id on its
  *   venue before its quantity counts either way. While it waits, only exposure that is over in
- *   every outcome of it is hedged, and only against its direction. If the venue stays unreachable
- *   longer than `unknownWaitMs`, the engine hedges the quantity elsewhere, assuming the unknown
- *   order did not execute, and keeps it flagged until reconciled (the trade-off is logged: a lost
- *   acknowledgement would make this a temporary double hedge, which the reconciliation unwinds
- *   when the venue returns);
+ *   every outcome of it is hedged, and only against its direction — for as long as it takes: the
+ *   lookup is sent every tick for the first third of `hedgeWithinSec`, then every minimum probe
+ *   interval (the probe budget). Guessing would be a coin toss: the property search found a
+ *   venue that filled an order, lost its answer and failed every read after it — hedging
+ *   "assuming it did not execute" hedged it twice and left the desk over its limit the other
+ *   way. `unknownWaitMs` (unset by default) restores that guess for a team that prefers it; the
+ *   engine then keeps the order flagged until reconciled, and `noDoubleHedge` flags the run
+ *   whenever the venue had taken the order;
  * - markets: a venue whose market load failed (a 429 at start-up) loads them again from the
  *   background loop once it answers, and every HTTP request ccxt makes (several at once inside
  *   one loadMarkets) is held to the venue's Retry-After (`guardRequests`).
@@ -53,7 +60,11 @@ export interface ReferenceOptions {
   probeIntervalMsMax: number;
   statusPollMs: number;
   reconcileMs: number;
-  /** How long an unknown order may block re-hedging its quantity elsewhere. */
+  /**
+   * When set: how long an unknown order may block re-hedging its quantity elsewhere, after which
+   * it is hedged elsewhere assuming it did not execute (breaks `noDoubleHedge` whenever the venue
+   * had taken it). Unset (the default): wait until a lookup on its venue resolves it.
+   */
   unknownWaitMs?: number;
   /** How long before an announced maintenance window the hedge is moved off the venue. */
   maintenanceLeadMs: number;
@@ -453,6 +464,17 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
     }
   }
 
+  /**
+   * How often a venue's position and balance are read. Every `reconcileMs` — or, under a margin-use
+   * cap, every third of `hedgeWithinSec` on a perp venue that holds a position: a price move
+   * against it can push its margin use over the cap, and the engine only sees that in a read
+   * (a jump found by the property search stayed over until the next minute's read).
+   */
+  function reconcileEveryMs(v: VenueState): number {
+    if (ctx.limits.marginUsePctMax === undefined || v.venue.kind !== 'linearPerp' || ledger.positionOf(v.venue.id) === 0) return opts.reconcileMs;
+    return Math.min(opts.reconcileMs, Math.max(opts.tickMs, (ctx.limits.hedgeWithinSec * 1000) / 3));
+  }
+
   /** Background: one probe or status poll per venue at a time, never blocking the hedge loop. */
   function background(v: VenueState, now: number): void {
     if (v.busy) return;
@@ -473,7 +495,7 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
       // An order of unknown outcome on a venue that answers: look it up before anything else there.
       if (pending && h.dueAt(now)) return () => resolveUnknowns(v);
       if (announcesAhead(v.venue.exchange.id) && now >= v.nextStatusPollMs) return () => pollStatus(v);
-      if (v.marketsLoaded && now - v.lastReconcileMs >= opts.reconcileMs && now >= v.nextReconcileMs && !pending) return () => reconcilePositions(v, 'routine');
+      if (v.marketsLoaded && now - v.lastReconcileMs >= reconcileEveryMs(v) && now >= v.nextReconcileMs && !pending) return () => reconcilePositions(v, 'routine');
       return undefined;
     })();
     if (task === undefined) return;
@@ -498,11 +520,14 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
     } catch (error) {
       const meaning = meaningOf(error);
       if (meaning === 'unavailable' || meaning === 'unknownOutcome') {
-        const uncovered = ledger.unknowns(v.venue.id).some((u) => !u.coveredElsewhere);
-        // Keep asking quickly while an uncovered unknown order blocks re-hedging; back off otherwise —
+        const now = ctx.clock.now();
+        const uncovered = ledger.unknowns(v.venue.id).filter((u) => !u.coveredElsewhere);
+        // Keep asking every tick while a fresh uncovered unknown order blocks re-hedging, then every
+        // minimum probe interval while one still does (the probe budget); back off otherwise —
         // unless the desk is stranded (over its limit, no venue usable): then this venue coming
         // back is the only way to hedge, and one probe per minimum interval is the budget.
-        v.health.onProbeFailed(ctx.clock.now(), { fast: uncovered, urgent: !uncovered && strandedAt(ctx.clock.now()), tickMs: opts.tickMs });
+        const fast = uncovered.some((u) => now - u.sinceMs < fastLookupMs());
+        v.health.onProbeFailed(now, { fast, urgent: uncovered.length > 0 || strandedAt(now), tickMs: opts.tickMs });
       } else {
         apply(v, meaning, error, 'probe');
       }
@@ -567,10 +592,20 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
       try {
         settle(v, u, await fetchByClientOrderId(v, u.clientOrderId));
       } catch (error) {
-        if (errorName(error) !== 'OrderNotFound') throw error;
+        if (errorName(error) !== 'OrderNotFound' && !bybitFoundNone(v, error)) throw error;
         settle(v, u, undefined);
       }
     }
+  }
+
+  /**
+   * ccxt 4.5.84's bybit `fetchOrder`, asked by `orderLinkId` alone, finds no order and builds its
+   * OrderNotFound message from `id.toString()` — with no id that throws a TypeError instead. It
+   * comes only from that line: the venue answered, and the order is not there. (Taken for a
+   * transport failure, it left every Bybit order that never arrived unresolved.)
+   */
+  function bybitFoundNone(v: VenueState, error: unknown): boolean {
+    return v.venue.exchange.id === 'bybit' && error instanceof TypeError && /reading 'toString'/.test(error.message);
   }
 
   /**
@@ -648,7 +683,12 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
   }
 
   function unknownWaitMs(): number {
-    return opts.unknownWaitMs ?? Math.max(1000, (ctx.limits.hedgeWithinSec * 1000) / 3);
+    return opts.unknownWaitMs ?? Infinity;
+  }
+
+  /** How long a fresh unknown order is looked up every tick before lookups slow to the probe interval. */
+  function fastLookupMs(): number {
+    return Math.max(1000, (ctx.limits.hedgeWithinSec * 1000) / 3);
   }
 
   /**
@@ -665,17 +705,21 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
     }
     await moveOffBeforeMaintenance(now);
     await moveBackAfterMaintenance(ctx.clock.now());
+    await relieveMargin(ctx.clock.now());
     return ledger.net(ctx.inventoryBase());
   }
 
   /**
    * The exposure to hedge while unknown orders wait: the end of the interval nearest zero when the
-   * whole interval is on one side of it, if hedging it goes against every waiting order's
-   * direction; else 0 (wait for the lookups).
+   * whole interval is on one side of it (over in every outcome of them), else 0 (wait for the
+   * lookups). In either direction: hedging the end nearest zero never trades an unknown order's
+   * quantity again — if it filled, that end is the desk's exposure; if not, the desk stays short
+   * of a full hedge by its size. (Refusing to hedge in the direction of a waiting order left a
+   * desk over its limit for as long as the order's venue stayed dark: found by the search.)
    */
-  function certainExposure(interval: ExposureInterval, waiting: readonly UnknownOrder[]): number {
-    if (interval.min > 0 && !waiting.some((u) => u.signedBase < 0)) return interval.min;
-    if (interval.max < 0 && !waiting.some((u) => u.signedBase > 0)) return interval.max;
+  function certainExposure(interval: ExposureInterval): number {
+    if (interval.min > 0) return interval.min;
+    if (interval.max < 0) return interval.max;
     return 0;
   }
 
@@ -687,9 +731,8 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
     let net: number;
     if (waiting.length > 0) {
       // Meanwhile only what is over in every outcome of the unknown orders is hedged (never a
-      // quantity that is over only if one of them did not fill), and only against the direction
-      // of the waiting ones: a hedge in their direction could trade the same quantity twice.
-      net = certainExposure(ledger.worstCase(ctx.inventoryBase()), waiting);
+      // quantity that is over only if one of them did not fill).
+      net = certainExposure(ledger.worstCase(ctx.inventoryBase()));
       if (net === 0) return;
     } else {
       net = await coverAndMigrate(pending, now);
@@ -697,10 +740,11 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
     const netWhat = waiting.length > 0 ? `net ${net} (whatever ${waiting.length} unknown order(s) did)` : `net ${net}`;
     const first = venues.find((v) => v.marketsLoaded);
     if (first === undefined || Math.abs(net) < minBaseOf(venues.find((v) => usable(v, now)) ?? first)) return;
-    // A venue about to enter maintenance still takes the hedge when no other can (a last resort).
+    // A venue about to enter maintenance, or avoided because its order path lost an order, still
+    // takes the hedge when no other can (a last resort).
     const snapshot = venues.map((v) => {
       const preferred = usable(v, now);
-      const lastResort = !preferred && v.health.tradableAt(now) && v.marketsLoaded && !ongoingWindow(v, now);
+      const lastResort = !preferred && (v.health.tradableAt(now) || v.health.lastResortAt(now)) && v.marketsLoaded && !ongoingWindow(v, now);
       return routeVenueOf(v, preferred || lastResort, lastResort);
     });
     if (ctx.limits.marginUsePctMax !== undefined) await ensurePrice(venues.filter((v, i) => snapshot[i]?.tradable === true));
@@ -861,6 +905,48 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
         reason: 'failback',
       });
       await move(home, away, opening);
+    }
+  }
+
+  /**
+   * Under a margin-use cap: a perp venue whose last read puts its margin use near or over the cap
+   * (the price moved against its position; our own hedges never open past the router's room)
+   * hands the excess to venues with room — opened there first, then reduced here — until what
+   * stays fits the room an opening would get. Starts at the cap less half the router's headroom,
+   * so ordinary drift does not move positions back and forth.
+   */
+  async function relieveMargin(now: number): Promise<void> {
+    const pct = ctx.limits.marginUsePctMax;
+    if (pct === undefined || lastPrice === undefined) return;
+    for (const from of venues) {
+      if (from.venue.kind !== 'linearPerp' || !from.health.tradableAt(now) || !from.marketsLoaded || ledger.hasUnknown(from.venue.id)) continue;
+      const snapshot = routeVenueOf(from, true);
+      const use = marginUsePctOf(snapshot, lastPrice);
+      if (use === undefined || use <= pct * (1 - ROUTER_HEADROOM / 2)) continue;
+      const excess = marginExcessOf(snapshot, { price: lastPrice, limits: ctx.limits, headroomFraction: ROUTER_HEADROOM });
+      if (excess < minBaseOf(from)) continue;
+      const signed = Math.sign(snapshot.positionBase) * excess;
+      const allocation = route({
+        signedBase: signed,
+        price: lastPrice,
+        venues: venues.map((x) => routeVenueOf(x, x !== from && x.venue.kind === 'linearPerp' && usable(x, now) && !ledger.hasUnknown(x.venue.id))),
+        limits: ctx.limits,
+        headroomFraction: ROUTER_HEADROOM,
+      });
+      const why = `${from.venue.id}: margin use about ${round8(use)}% of its balance, over the ${pct}% cap less headroom (the price moved against its position)`;
+      if (allocation.legs.length === 0) {
+        const reason = `${why}; cannot move ${excess} off: ${allocation.reason}`;
+        if (reason !== lastShortfall) log(reason, { venue: from.venue.id, reason: 'margin' });
+        lastShortfall = reason;
+        continue;
+      }
+      for (const leg of allocation.legs) {
+        const to = venues.find((x) => x.venue.id === leg.venueId)!;
+        const opening = sizeOrder(to, leg.signedBase);
+        if (opening === undefined) continue;
+        log(`${why}: moving ${Math.abs(opening.signedBase)} ${opening.baseCode} of its hedge to ${to.venue.id}`, { venue: from.venue.id, to: to.venue.id, reason: 'margin' });
+        await move(to, from, opening);
+      }
     }
   }
 

@@ -174,6 +174,36 @@ function perpMarginLimits(v: RouteVenue, heldSameSide: number, req: Pick<RouteRe
 }
 
 /**
+ * Margin use on a perp venue as the router sees it: initial margin of what it holds (at `price`,
+ * no headroom) over its margin balance, in percent; undefined when its balance was never read or
+ * no price is known.
+ */
+export function marginUsePctOf(v: RouteVenue, price: number | undefined): number | undefined {
+  if (v.kind !== 'linearPerp' || v.marginBalance === undefined || price === undefined) return undefined;
+  const lev = v.leverage !== undefined && v.leverage > 0 ? v.leverage : 1;
+  const im = (v.otherInitialMargin ?? 0) + (Math.abs(v.positionBase) * price) / lev;
+  if (im <= 0) return 0;
+  return v.marginBalance <= 0 ? Infinity : (100 * im) / v.marginBalance;
+}
+
+/**
+ * Base units to take off a perp venue whose margin use is over `marginUsePctMax` so that what
+ * stays fits the same room an opening would get (the cap less `headroomFraction`, at a price
+ * `headroomFraction` higher); 0 within the cap or without one. Pure.
+ */
+export function marginExcessOf(v: RouteVenue, req: Pick<RouteRequest, 'price' | 'limits' | 'headroomFraction'>): number {
+  const pct = req.limits.marginUsePctMax;
+  const use = marginUsePctOf(v, req.price);
+  if (pct === undefined || use === undefined || req.price === undefined || v.marginBalance === undefined) return 0;
+  const h = req.headroomFraction ?? DEFAULT_HEADROOM;
+  const lev = v.leverage !== undefined && v.leverage > 0 ? v.leverage : 1;
+  const imPerBase = (req.price * (1 + h)) / lev;
+  const room = (pct / 100) * Math.max(0, v.marginBalance) * (1 - h) - (v.otherInitialMargin ?? 0);
+  const keep = Math.max(0, room / imPerBase);
+  return round8(Math.max(0, Math.abs(v.positionBase) - keep));
+}
+
+/**
  * Splits a hedge across the venues that can take it. Pure.
  *
  * @example

@@ -174,4 +174,33 @@ describe('venue health', () => {
     health.onOrderReached();
     expect(health.onOrderLost(t0)).toBe(30_000);
   });
+
+  test('a venue avoided for a lost order is still a last resort; one avoided for a definite refusal is not', async () => {
+    const h = await createDialectHarness(entry('binanceusdm'));
+    await h.advanceTo(T0);
+    const t0 = Date.now();
+    const lost = new VenueHealth('primary', OPTS);
+    lost.onOrderLost(t0);
+    expect(lost.tradableAt(t0)).toBe(false);
+    expect(lost.lastResortAt(t0)).toBe(true);
+    expect(lost.lastResortAt(t0 + 30_000)).toBe(false); // healthy again: a first choice, not a last resort
+    const refused = new VenueHealth('primary', OPTS);
+    feed(refused, h, await errorOf(h, order(h, 500)));
+    expect(refused.stateAt(t0)).toBe('degraded');
+    expect(refused.lastResortAt(t0)).toBe(false);
+    // A loss after a refusal, inside its avoidance: the venue lost an order, so it is a last resort again.
+    refused.onOrderLost(t0 + 1000);
+    expect(refused.lastResortAt(t0 + 1000)).toBe(true);
+  });
+
+  test('an order over a refused connection cannot have reached the venue (unavailable); over a reset connection its outcome is unknown', async () => {
+    const refused = await createDialectHarness(entry('binanceusdm'), { faults: [outage({ venue: 'primary', startMs: T0, durationMs: 60_000, mode: 'refused' })] });
+    await refused.advanceTo(T0);
+    const notSent = await errorOf(refused, order(refused));
+    expect((notSent as Error).message).toMatch(/ECONNREFUSED/);
+    expect(classifyError(notSent)).toBe('unavailable');
+    const reset = await createDialectHarness(entry('binanceusdm'), { faults: [outage({ venue: 'primary', startMs: T0, durationMs: 60_000, mode: 'reset' })] });
+    await reset.advanceTo(T0);
+    expect(classifyError(await errorOf(reset, order(reset)))).toBe('unknownOutcome');
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { capacityOf, rankVenues, route, type RouteRequest, type RouteVenue } from '../../src/redundancy/router.ts';
+import { capacityOf, marginExcessOf, marginUsePctOf, rankVenues, route, type RouteRequest, type RouteVenue } from '../../src/redundancy/router.ts';
 
 /**
  * The hedge router as a pure function: a snapshot of venues (health, positions, cached balances,
@@ -175,5 +175,33 @@ describe('route', () => {
         }
       }
     }
+  });
+});
+
+describe('margin use after a price move', () => {
+  // 1 BTC short at 10x on 30 000 USDT: 6000 of initial margin at 60 000 (20 %).
+  const small = (over: Partial<RouteVenue> = {}) => perp('small', { positionBase: -1, marginBalance: 30_000, ...over });
+
+  test('marginUsePctOf: initial margin of what a perp holds, at the price, over its margin balance', () => {
+    expect(marginUsePctOf(small(), 60_000)).toBeCloseTo(20, 10);
+    // +15 %: the short loses 9000 of balance, its margin grows with the notional.
+    expect(marginUsePctOf(small({ marginBalance: 21_000 }), 69_000)).toBeCloseTo((100 * 6900) / 21_000, 10);
+    expect(marginUsePctOf(small({ marginBalance: undefined }), 60_000)).toBeUndefined();
+    expect(marginUsePctOf(small(), undefined)).toBeUndefined();
+    expect(marginUsePctOf(spot('s'), 60_000)).toBeUndefined();
+    expect(marginUsePctOf(small({ marginBalance: 0 }), 60_000)).toBe(Infinity);
+  });
+
+  test('marginExcessOf: what to take off so the rest fits the room an opening would get; 0 within it or without a cap', () => {
+    const limits = { marginUsePctMax: 25 };
+    const over = small({ marginBalance: 21_000 });
+    const excess = marginExcessOf(over, { price: 69_000, limits, headroomFraction: 0.1 });
+    // What stays: 25 % × 21 000 × 0.9 of margin at 69 000 × 1.1 / 10 per BTC.
+    const keep = (0.25 * 21_000 * 0.9) / ((69_000 * 1.1) / 10);
+    expect(excess).toBeCloseTo(1 - keep, 8);
+    // Reopening what stays passes the router's own cap check: no room left, none needed.
+    expect(capacityOf({ ...over, positionBase: -keep }, -1, { price: 69_000, limits, headroomFraction: 0.1 }).base).toBeCloseTo(0, 6);
+    expect(marginExcessOf(small(), { price: 50_000, limits, headroomFraction: 0.1 })).toBe(0);
+    expect(marginExcessOf(over, { price: 69_000, limits: {}, headroomFraction: 0.1 })).toBe(0);
   });
 });

@@ -25,6 +25,47 @@ describe('exposure invariant', () => {
     expect(r.firstViolation?.excess).toBeCloseTo(4.5, 12);
   });
 
+  describe('an order of unknown outcome its venue has not resolved', () => {
+    // +2 base to hedge; a sell of 2 on `a` times out (the venue never saw it); `b` could take the hedge all along.
+    const placed = (tMs: number, reqId: number, outcome: string, extra: TraceEvent[] = []): TraceEvent[] => [
+      ev(tMs, 'request', { venue: 'a', reqId, endpoint: 'POST /fapi/v1/order', group: 'order', orderCount: 1, side: 'sell', orderBase: '2' }),
+      ...extra,
+      ev(tMs + 10_000, 'response', { venue: 'a', reqId, endpoint: 'POST /fapi/v1/order', outcome }),
+    ];
+    const read = (tMs: number, reqId: number, outcome = 'ok'): TraceEvent[] => [
+      ev(tMs, 'request', { venue: 'a', reqId, endpoint: 'GET /fapi/v1/order', group: 'account' }),
+      ev(tMs + 2, 'response', { venue: 'a', reqId, endpoint: 'GET /fapi/v1/order', outcome, ...(outcome === 'ok' ? { status: 200 } : {}) }),
+    ];
+
+    test('the exposure it could have hedged does not count until a read on its venue answers', () => {
+      const trace = [ev(0, 'inventory', { inventoryBase: 2 }), ...placed(1000, 1, 'timeout'), ...read(20_000, 2, 'http5xx'), ...read(100_000, 3), ev(120_000, 'venue.position', { venue: 'b', size: '-2' })];
+      const r = exposureInvariant.check(input(trace));
+      // Counted: 0–11 s (before the timeout) and from the read that answered (+100.002 s): 11 + 20 = 31 s > 30 s.
+      expect(r.firstViolation?.tMs).toBe(100_002 + 19_000);
+      const sooner = [ev(0, 'inventory', { inventoryBase: 2 }), ...placed(1000, 1, 'timeout'), ...read(100_000, 3), ev(110_000, 'venue.position', { venue: 'b', size: '-2' })];
+      expect(exposureInvariant.check(input(sooner)).passed).toBe(true);
+    });
+
+    test('only up to its size: exposure over by more than the order could have hedged still counts', () => {
+      const trace = [ev(0, 'inventory', { inventoryBase: 3 }), ...placed(1000, 1, 'timeout'), ev(200_000, 'venue.position', { venue: 'b', size: '-3' })];
+      expect(exposureInvariant.check(input(trace)).firstViolation?.tMs).toBe(30_000);
+    });
+
+    test('only what the venue did not fill (what it filled is in the ground truth); a refused connection sent nothing', () => {
+      // Sold 1 of the 2: net 1.9, of which the unfilled 1 could still have been hedged by it: 0.9 over counts.
+      const partly = [
+        ev(0, 'inventory', { inventoryBase: 2.9 }),
+        ...placed(1000, 1, 'timeout', [ev(1002, 'venue.order', { venue: 'a', side: 'sell', qty: '2', filledQty: '1', status: 'expired' }), ev(1002, 'venue.position', { venue: 'a', size: '-1' })]),
+      ];
+      expect(exposureInvariant.check(input(partly)).firstViolation?.tMs).toBe(30_000);
+      // Had it filled none, the 2 it could have sold would cover the 0.9 + 1 over (2.9 − 2 = 0.9 > 0.5 still: over by the rest).
+      const none = [ev(0, 'inventory', { inventoryBase: 2.4 }), ...placed(1000, 1, 'timeout')];
+      expect(exposureInvariant.check(input(none)).firstViolation?.tMs).toBeUndefined();
+      const refused = [ev(0, 'inventory', { inventoryBase: 2 }), ...placed(1000, 1, 'refused')];
+      expect(exposureInvariant.check(input(refused)).firstViolation?.tMs).toBe(30_000);
+    });
+  });
+
   test('does not count time while every venue is under a scenario fault', () => {
     const faults = new FaultSchedule([
       outage({ venue: 'a', startMs: 0, durationMs: 100_000, mode: 'timeout' }),

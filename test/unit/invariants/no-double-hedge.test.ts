@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { FaultSchedule } from '../../../src/faults/index.ts';
 import { noDoubleHedgeInvariant, type InvariantInput } from '../../../src/invariants/index.ts';
-import { orderSideOf } from '../../../src/net/transport.ts';
+import { orderBaseOf, orderSideOf } from '../../../src/net/transport.ts';
 import type { TraceEvent } from '../../../src/sim/trace.ts';
 
 let seq = 0;
@@ -132,5 +132,19 @@ describe('the direction of an order placement, as the transport records it', () 
     expect(orderSideOf(url(), JSON.stringify([{ instId: 'BTC-USDT-SWAP', side: 'buy', ordType: 'market' }]))).toBe('buy');
     expect(orderSideOf(url(), 'nonce=1&ordertype=market&type=sell&volume=0.5&pair=XBTUSD')).toBe('sell');
     expect(orderSideOf(url(), 'symbol=BTCUSDT&type=MARKET')).toBeUndefined();
+  });
+});
+
+describe('the size of an order placement, in base units, as the transport records it', () => {
+  test('reads Binance quantity, Bybit qty, Kraken volume, and OKX sz in contracts of the instrument\'s ctVal', () => {
+    const url = (q = ''): URL => new URL(`https://api.example.test/order${q}`);
+    expect(orderBaseOf(url('?symbol=BTCUSDT&side=SELL&type=MARKET&quantity=0.687'), undefined)).toBe('0.687');
+    expect(orderBaseOf(url(), 'symbol=BTCUSDT&side=BUY&type=MARKET&quantity=1')).toBe('1');
+    expect(orderBaseOf(url(), JSON.stringify({ category: 'linear', side: 'Sell', orderType: 'Market', qty: '0.25' }))).toBe('0.25');
+    expect(orderBaseOf(url(), 'nonce=1&ordertype=market&type=sell&volume=0.5&pair=XBTUSD')).toBe('0.5');
+    // OKX: 0.01 BTC, 0.1 ETH per contract.
+    expect(orderBaseOf(url(), JSON.stringify({ instId: 'BTC-USDT-SWAP', side: 'buy', ordType: 'market', sz: '31' }))).toBe('0.31');
+    expect(orderBaseOf(url(), JSON.stringify([{ instId: 'ETH-USDT-SWAP', side: 'buy', ordType: 'market', sz: '7' }]))).toBe('0.7');
+    expect(orderBaseOf(url(), 'symbol=BTCUSDT&side=BUY&type=MARKET')).toBeUndefined();
   });
 });
