@@ -730,6 +730,9 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
     const waiting = pending.filter((u) => now - u.sinceMs < unknownWaitMs());
     let net: number;
     if (waiting.length > 0) {
+      // Moving a hedge between venues with no unknown order changes no exposure: a margin cap a
+      // price move broke is answered while lookups wait (they may wait long on a dark venue).
+      await relieveMargin(now);
       // Meanwhile only what is over in every outcome of the unknown orders is hedged (never a
       // quantity that is over only if one of them did not fill).
       net = certainExposure(ledger.worstCase(ctx.inventoryBase()));
