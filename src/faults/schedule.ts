@@ -106,6 +106,22 @@ export class FaultSchedule {
     );
   }
 
+  /**
+   * Whether a signed read (an order lookup, positions, balances) on the venue fails for sure now:
+   * an outage of the whole API or its private part, a rate limit without a budget, a full
+   * maintenance window, or every request failing (errorRate) — each at probability 1. An outage
+   * of the order path alone leaves reads answering.
+   */
+  blocksReading(venue: string, nowMs: number): boolean {
+    return this.active(venue, nowMs).some(
+      (f) =>
+        (f.kind === 'outage' && (f.scope === 'all' || f.scope === 'private') && f.probability >= 1) ||
+        (f.kind === 'rateLimit' && f.budgetPct === undefined && f.probability >= 1) ||
+        (f.kind === 'maintenance' && f.phase === 'full' && f.probability >= 1) ||
+        (f.kind === 'errorRate' && f.probability >= 1),
+    );
+  }
+
   /** Extra virtual delay for a request now (0 outside latency faults). `random` is the venue's fault stream. */
   extraLatencyMs(venue: string, nowMs: number, random: () => number): number {
     const fault = this.active(venue, nowMs).find((f) => f.kind === 'latency');

@@ -13,10 +13,15 @@ import { result, type Invariant, type InvariantInput, type Violation } from './t
  *
  * Nor does time count while the excess is what an order of unknown outcome could have hedged:
  * an order placement (its size, `orderBase`, stated on the request) whose answer never came
- * (timeout, reset, 5xx), which the venue did not fill on ground truth, and which no read on its
- * venue has resolved yet (an `account` request sent after the failed answer, answered ok). A
+ * (timeout, reset, 5xx), which the venue did not fill on ground truth, which no read on its venue
+ * has resolved yet (an `account` request sent after the failed answer, answered ok) — and only
+ * while no such read could be answered (`blocksReading`: the venue's API is down for sure). A
  * policy must not hedge that quantity again before it knows (`noDoubleHedge`), so the exposure it
- * leaves is not held against it — only what is over beyond it, in the direction the order went.
+ * leaves is not held against it while it cannot know — only what is over beyond it, in the
+ * direction the order went. Once the venue answers reads, a policy that does not look the order up
+ * is on the clock again. An order sent to a venue whose last answer was already a failure is no
+ * excuse: the policy had been warned (a policy that keeps sending hedges into a dark venue gets
+ * no allowance for them).
  *
  * With `unhedgedSecMax` the desk also bounds the whole breach, whatever its cause: exposure over
  * the limit for longer than that in one stretch is a violation even if no venue could take the
@@ -82,7 +87,9 @@ export const exposureInvariant: Invariant = {
       if (!hedgeable) continue;
       // What unresolved orders of unknown outcome, in the direction that would bring it back, could have hedged.
       const reducing = net > 0n ? 'sell' : 'buy';
-      const couldHaveHedged = unknowns.filter((u) => u.side === reducing && u.fromMs <= t && (u.untilMs === undefined || u.untilMs > t)).reduce((a, u) => a + u.base, 0n);
+      const couldHaveHedged = unknowns
+        .filter((u) => u.side === reducing && u.fromMs <= t && (u.untilMs === undefined || u.untilMs > t) && input.faults.blocksReading(u.venue, input.startMs + t))
+        .reduce((a, u) => a + u.base, 0n);
       if (absUnits(net) - couldHaveHedged <= limit) continue;
       const before = breachHedgeableMs;
       breachHedgeableMs += next - t;
@@ -106,6 +113,7 @@ type InvariantResult = ReturnType<Invariant['check']>;
 
 /** An order placement whose outcome the policy could not know, from its failed answer until a read on its venue resolved it. */
 interface UnknownOrder {
+  venue: string;
   side: 'buy' | 'sell';
   /** Base units it would have traded and the venue did not fill (fixed-point units). */
   base: bigint;
@@ -117,17 +125,20 @@ const UNKNOWN_OUTCOMES = new Set(['timeout', 'reset', 'http5xx']);
 
 function unknownOrders(input: InvariantInput): UnknownOrder[] {
   const trace = input.trace.filter((e) => e.tMs <= input.durationMs);
-  const requests = new Map<number, { event: TraceEvent; index: number }>();
-  const open: Array<UnknownOrder & { venue: string; afterSeq: number }> = [];
+  const requests = new Map<number, { event: TraceEvent; index: number; warned: boolean }>();
+  /** Per venue: whether its last answer to the policy was a failure (a sign it was failing). */
+  const failing = new Map<string, boolean>();
+  const open: Array<UnknownOrder & { afterSeq: number }> = [];
   const out: UnknownOrder[] = [];
   for (const [i, e] of trace.entries()) {
     const reqId = typeof e['reqId'] === 'number' ? e['reqId'] : undefined;
     if (reqId === undefined) continue;
     if (e.type === 'request') {
-      requests.set(reqId, { event: e, index: i });
+      requests.set(reqId, { event: e, index: i, warned: failing.get(String(e.venue)) === true });
       continue;
     }
     if (e.type !== 'response') continue;
+    failing.set(String(e.venue), e['outcome'] !== 'ok' && e['outcome'] !== 'http4xx');
     const sent = requests.get(reqId);
     if (sent === undefined) continue;
     const req = sent.event;
@@ -140,6 +151,8 @@ function unknownOrders(input: InvariantInput): UnknownOrder[] {
       continue;
     }
     const side = req['side'];
+    // Sent into a venue whose last answer was already a failure: the policy had been warned.
+    if (sent.warned) continue;
     if (Number(req['orderCount'] ?? 0) !== 1 || (side !== 'buy' && side !== 'sell') || req['orderBase'] === undefined || !UNKNOWN_OUTCOMES.has(String(e['outcome']))) continue;
     // What the venue filled of it, on ground truth (its engine books it while the transport waits).
     let filled = 0n;
@@ -149,7 +162,7 @@ function unknownOrders(input: InvariantInput): UnknownOrder[] {
     }
     const base = toUnits(String(req['orderBase'])) - filled;
     if (base <= 0n) continue;
-    const u = { side, base, fromMs: e.tMs, untilMs: undefined, venue: String(e.venue), afterSeq: e.seq } as UnknownOrder & { venue: string; afterSeq: number };
+    const u = { side, base, fromMs: e.tMs, untilMs: undefined, venue: String(e.venue), afterSeq: e.seq } as UnknownOrder & { afterSeq: number };
     open.push(u);
     out.push(u);
   }

@@ -32,23 +32,27 @@ describe('exposure invariant', () => {
       ...extra,
       ev(tMs + 10_000, 'response', { venue: 'a', reqId, endpoint: 'POST /fapi/v1/order', outcome }),
     ];
+    // `a` answers nothing (its API is down) until +99 s.
+    const dark = new FaultSchedule([outage({ venue: 'a', startMs: 0, durationMs: 99_000, mode: 'timeout' })]);
     const read = (tMs: number, reqId: number, outcome = 'ok'): TraceEvent[] => [
       ev(tMs, 'request', { venue: 'a', reqId, endpoint: 'GET /fapi/v1/order', group: 'account' }),
       ev(tMs + 2, 'response', { venue: 'a', reqId, endpoint: 'GET /fapi/v1/order', outcome, ...(outcome === 'ok' ? { status: 200 } : {}) }),
     ];
 
-    test('the exposure it could have hedged does not count until a read on its venue answers', () => {
+    test('the exposure it could have hedged does not count while its venue cannot answer a read, and until one resolves it', () => {
       const trace = [ev(0, 'inventory', { inventoryBase: 2 }), ...placed(1000, 1, 'timeout'), ...read(20_000, 2, 'http5xx'), ...read(100_000, 3), ev(120_000, 'venue.position', { venue: 'b', size: '-2' })];
-      const r = exposureInvariant.check(input(trace));
-      // Counted: 0–11 s (before the timeout) and from the read that answered (+100.002 s): 11 + 20 = 31 s > 30 s.
-      expect(r.firstViolation?.tMs).toBe(100_002 + 19_000);
+      const r = exposureInvariant.check(input(trace, dark));
+      // Counted: 0–11 s (before the timeout) and from the end of the outage (+99 s): 11 + 19 = 30 s.
+      expect(r.firstViolation?.tMs).toBe(99_000 + 19_000);
       const sooner = [ev(0, 'inventory', { inventoryBase: 2 }), ...placed(1000, 1, 'timeout'), ...read(100_000, 3), ev(110_000, 'venue.position', { venue: 'b', size: '-2' })];
-      expect(exposureInvariant.check(input(sooner)).passed).toBe(true);
+      expect(exposureInvariant.check(input(sooner, dark)).passed).toBe(true);
+      // With a venue that answers reads all along, a policy that never looks the order up has no excuse.
+      expect(exposureInvariant.check(input(sooner)).firstViolation?.tMs).toBe(30_000);
     });
 
     test('only up to its size: exposure over by more than the order could have hedged still counts', () => {
       const trace = [ev(0, 'inventory', { inventoryBase: 3 }), ...placed(1000, 1, 'timeout'), ev(200_000, 'venue.position', { venue: 'b', size: '-3' })];
-      expect(exposureInvariant.check(input(trace)).firstViolation?.tMs).toBe(30_000);
+      expect(exposureInvariant.check(input(trace, dark)).firstViolation?.tMs).toBe(30_000);
     });
 
     test('only what the venue did not fill (what it filled is in the ground truth); a refused connection sent nothing', () => {
@@ -57,12 +61,13 @@ describe('exposure invariant', () => {
         ev(0, 'inventory', { inventoryBase: 2.9 }),
         ...placed(1000, 1, 'timeout', [ev(1002, 'venue.order', { venue: 'a', side: 'sell', qty: '2', filledQty: '1', status: 'expired' }), ev(1002, 'venue.position', { venue: 'a', size: '-1' })]),
       ];
-      expect(exposureInvariant.check(input(partly)).firstViolation?.tMs).toBe(30_000);
+      expect(exposureInvariant.check(input(partly, dark)).firstViolation?.tMs).toBe(30_000);
       // Had it filled none, the 2 it could have sold would cover the 0.9 + 1 over (2.9 − 2 = 0.9 > 0.5 still: over by the rest).
       const none = [ev(0, 'inventory', { inventoryBase: 2.4 }), ...placed(1000, 1, 'timeout')];
-      expect(exposureInvariant.check(input(none)).firstViolation?.tMs).toBeUndefined();
+      // Excused from the timeout (+11 s) to the end of the outage (+99 s), then on the clock again.
+      expect(exposureInvariant.check(input(none, dark)).firstViolation?.tMs).toBe(99_000 + 19_000);
       const refused = [ev(0, 'inventory', { inventoryBase: 2 }), ...placed(1000, 1, 'refused')];
-      expect(exposureInvariant.check(input(refused)).firstViolation?.tMs).toBe(30_000);
+      expect(exposureInvariant.check(input(refused, dark)).firstViolation?.tMs).toBe(30_000);
     });
   });
 
