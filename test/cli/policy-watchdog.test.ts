@@ -26,9 +26,10 @@ const WATCHDOG_SEC = '4';
 /**
  * A TypeScript policy is compiled (tsx) in the worker before its first heartbeat: on a loaded
  * 2-core runner that took over 4 s of wall time, and the watchdog ended the run at +0 s (seen
- * twice with test:deep running alongside the suite). It gets more room.
+ * twice with test:deep running alongside the suite, and at 8 s in a fresh clone's full run, not
+ * alone). It gets 30 s: the test waits that long once; the cause is not found yet (see the notes).
  */
-const TS_WATCHDOG_SEC = '8';
+const TS_WATCHDOG_SEC = '30';
 
 const tmp = mkdtempSync(join(tmpdir(), 'venuechaos-watchdog-'));
 // A TypeScript policy next to a package.json that says ESM, as in a user's project.
