@@ -1,5 +1,5 @@
-import type { TraceEvent } from '../sim/trace.ts';
 import { holdingsSteps } from './holdings.ts';
+import { AccountReads, reveals } from './lookups.ts';
 import { absUnits, fromUnits, toUnits } from './units.ts';
 import { result, type Invariant, type InvariantInput, type Violation } from './types.ts';
 
@@ -14,7 +14,8 @@ import { result, type Invariant, type InvariantInput, type Violation } from './t
  * Nor does time count while the excess is what an order of unknown outcome could have hedged:
  * an order placement (its size, `orderBase`, stated on the request) whose answer never came
  * (timeout, reset, 5xx), which the venue did not fill on ground truth, which no read on its venue
- * has resolved yet (an `account` request sent after the failed answer, answered ok) — and only
+ * has resolved yet (an `account` read sent after the failed answer that answered ok, judged as
+ * `noDoubleHedge` judges reads: lookups.ts) — and only
  * while no such read could be answered (`blocksReading`: the venue's API is down for sure). A
  * policy must not hedge that quantity again before it knows (`noDoubleHedge`), so the exposure it
  * leaves is not held against it while it cannot know — only what is over beyond it, in the
@@ -125,31 +126,33 @@ const UNKNOWN_OUTCOMES = new Set(['timeout', 'reset', 'http5xx']);
 
 function unknownOrders(input: InvariantInput): UnknownOrder[] {
   const trace = input.trace.filter((e) => e.tMs <= input.durationMs);
-  const requests = new Map<number, { event: TraceEvent; index: number; warned: boolean }>();
+  const reads = new AccountReads();
+  const sentAt = new Map<number, { index: number; warned: boolean }>();
   /** Per venue: whether its last answer to the policy was a failure (a sign it was failing). */
   const failing = new Map<string, boolean>();
   const open: Array<UnknownOrder & { afterSeq: number }> = [];
   const out: UnknownOrder[] = [];
   for (const [i, e] of trace.entries()) {
+    const read = reads.observe(e);
     const reqId = typeof e['reqId'] === 'number' ? e['reqId'] : undefined;
     if (reqId === undefined) continue;
     if (e.type === 'request') {
-      requests.set(reqId, { event: e, index: i, warned: failing.get(String(e.venue)) === true });
+      sentAt.set(reqId, { index: i, warned: failing.get(String(e.venue)) === true });
       continue;
     }
     if (e.type !== 'response') continue;
     failing.set(String(e.venue), e['outcome'] !== 'ok' && e['outcome'] !== 'http4xx');
-    const sent = requests.get(reqId);
-    if (sent === undefined) continue;
-    const req = sent.event;
-    if (e['outcome'] === 'ok' && req['group'] === 'account') {
+    if (read !== undefined) {
       for (const u of [...open]) {
-        if (u.venue !== e.venue || req.seq < u.afterSeq) continue;
+        if (!reveals(read, { venue: u.venue, afterSeq: u.afterSeq, atMs: u.fromMs })) continue;
         u.untilMs = e.tMs;
         open.splice(open.indexOf(u), 1);
       }
       continue;
     }
+    const req = reads.request(reqId);
+    const sent = sentAt.get(reqId);
+    if (req === undefined || sent === undefined) continue;
     const side = req['side'];
     // Sent into a venue whose last answer was already a failure: the policy had been warned.
     if (sent.warned) continue;

@@ -1,5 +1,6 @@
 import type { TraceEvent } from '../sim/trace.ts';
 import { holdingsSteps, type HoldingsStep } from './holdings.ts';
+import { AccountReads, reveals } from './lookups.ts';
 import { atSec, result, type Invariant, type InvariantInput, type Violation } from './types.ts';
 import { toUnits } from './units.ts';
 
@@ -42,25 +43,23 @@ export const noDoubleHedgeInvariant: Invariant = {
   name: 'noDoubleHedge',
   description: 'no order placement in the direction of an order whose ack was lost, before a read on its venue could reveal it',
   check(input: InvariantInput) {
-    const requests = new Map<number, TraceEvent>();
-    /** readLag per request: when the venue saw it and how far behind it answered. */
-    const lags = new Map<number, { seenMs: number; lagMs: number }>();
+    const reads = new AccountReads();
     const open: Unknown[] = [];
     const violations: Violation[] = [];
     const trace = input.trace.filter((e) => e.tMs <= input.durationMs);
     const steps = holdingsSteps({ trace, ...(input.baseAsset !== undefined ? { baseAsset: input.baseAsset } : {}) });
     for (const [i, event] of trace.entries()) {
+      const read = reads.observe(event);
       const reqId = typeof event['reqId'] === 'number' ? event['reqId'] : undefined;
-      if (event.type === 'request' && reqId !== undefined) {
-        requests.set(reqId, event);
+      if (read !== undefined) {
+        for (const u of [...open]) if (reveals(read, { venue: u.venue, afterSeq: u.lostAtSeq, atMs: u.lostAtMs })) open.splice(open.indexOf(u), 1);
+      } else if (event.type === 'request' && reqId !== undefined) {
         if (Number(event['orderCount'] ?? 0) > 0 && (event['side'] === 'buy' || event['side'] === 'sell')) {
           const lost = open.find((u) => u.side === event['side']);
           if (lost !== undefined && tradesLostQuantityAgain(event, i, lost, trace, steps)) violations.push(violationOf(event, lost, trace));
         }
-      } else if (event.type === 'fault.fired' && event['action'] === 'readLag' && reqId !== undefined) {
-        lags.set(reqId, { seenMs: event.tMs, lagMs: Number(event['lagMs'] ?? 0) });
       } else if (event.type === 'fault.ackLost' && reqId !== undefined) {
-        const placed = requests.get(reqId);
+        const placed = reads.request(reqId);
         const side = placed?.['side'];
         if (placed === undefined || (side !== 'buy' && side !== 'sell')) continue;
         const unknown: Unknown = { venue: String(event.venue), side, reqId, lostAtMs: event.tMs, lostAtSeq: event.seq, index: i, endpoint: String(placed['endpoint']) };
@@ -70,15 +69,6 @@ export const noDoubleHedgeInvariant: Invariant = {
         const order = lostOrder(unknown, trace);
         if (order === undefined || ((order.status === 'rejected' || order.status === 'expired' || order.status === 'canceled') && Number(order.filledQty) === 0)) continue;
         open.push(unknown);
-      } else if (event.type === 'response' && event['outcome'] === 'ok' && reqId !== undefined) {
-        const read = requests.get(reqId);
-        if (read === undefined || read['group'] !== 'account') continue;
-        const lag = lags.get(reqId);
-        for (const u of [...open]) {
-          if (u.venue !== event.venue || read.seq < u.lostAtSeq) continue;
-          if (lag !== undefined && lag.seenMs - lag.lagMs < u.lostAtMs) continue;
-          open.splice(open.indexOf(u), 1);
-        }
       }
     }
     return result('noDoubleHedge', violations);

@@ -122,8 +122,9 @@ export function createTransport(opts: TransportOptions): Transport {
     const reqId = nextRequestId++;
     // What the invariants need of a request beyond its endpoint: its group (an account read can
     // reveal a lost order), and for an order placement its count and direction (noDoubleHedge).
-    const side = endpoint.orderCount > 0 ? orderSideOf(parsed, init.body) : undefined;
-    const orderBase = endpoint.orderCount === 1 ? orderBaseOf(parsed, init.body) : undefined;
+    const fields = endpoint.orderCount > 0 ? requestFields(parsed, init.body) : [];
+    const side = endpoint.orderCount > 0 ? sideIn(fields) : undefined;
+    const orderBase = endpoint.orderCount === 1 ? baseIn(fields) : undefined;
     opts.trace.record('request', {
       venue: venue.id,
       reqId,
@@ -254,7 +255,11 @@ export function createTransport(opts: TransportOptions): Transport {
  * request names none (the venue then rejects it anyway).
  */
 export function orderSideOf(url: URL, body: RequestInit['body']): 'buy' | 'sell' | undefined {
-  for (const f of requestFields(url, body)) {
+  return sideIn(requestFields(url, body));
+}
+
+function sideIn(fields: ReadonlyArray<Record<string, unknown>>): 'buy' | 'sell' | undefined {
+  for (const f of fields) {
     for (const key of ['side', 'type']) {
       const value = typeof f[key] === 'string' ? (f[key] as string).toLowerCase() : undefined;
       if (value === 'buy' || value === 'sell') return value;
@@ -270,7 +275,11 @@ export function orderSideOf(url: URL, body: RequestInit['body']): 'buy' | 'sell'
  * unknown outcome could have hedged. Undefined when the request names no size.
  */
 export function orderBaseOf(url: URL, body: RequestInit['body']): string | undefined {
-  for (const f of requestFields(url, body)) {
+  return baseIn(requestFields(url, body));
+}
+
+function baseIn(fields: ReadonlyArray<Record<string, unknown>>): string | undefined {
+  for (const f of fields) {
     for (const key of ['quantity', 'qty', 'volume']) {
       if (typeof f[key] === 'string' && Number(f[key]) > 0) return f[key] as string;
     }
