@@ -37,6 +37,9 @@ export interface RunWorkerOptions {
 /** Pauses the watchdog may try to land in a stuck policy's own code rather than in Node's (see inspectStuck). */
 const PAUSES_MAX = 20;
 
+/** Wall ms between requests to pause a stuck worker, until one lands (see inspectStuck). */
+const PAUSE_RETRY_MS = 250;
+
 /** Wall ms the watchdog gives the inspector to pause a stuck worker and read its stack. */
 export const STACK_CAPTURE_MS_MAX = 10_000;
 
@@ -221,6 +224,7 @@ export async function inspectStuck(worker: Worker, msMax: number, expression: st
     new Promise((resolve, reject) => session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))));
   const scripts = new Map<string, ScriptInfo>();
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let retry: ReturnType<typeof setTimeout> | undefined;
   let sessionId: string | undefined;
   try {
     return await new Promise<{ stack?: string; evaluated?: string } | undefined>((resolve, reject) => {
@@ -230,11 +234,27 @@ export async function inspectStuck(worker: Worker, msMax: number, expression: st
       const pending = new Map<number, (reply: unknown) => void>();
       const send = (method: string, params: object = {}): Promise<unknown> =>
         post('NodeWorker.sendMessageToWorker', { sessionId, message: JSON.stringify({ id: ++nextId, method, params }) });
+      // A pause request can be lost: with promise hooks on (a run's I/O watch), a microtask loop
+      // spends its time in Node's blackboxed async_hooks code, and a pause that lands there may
+      // never reach the loop's own code (about 1 in 3 on a bare worker with an init hook). Ask
+      // again until one lands.
+      let paused = false;
+      const pause = (): void => {
+        paused = false;
+        if (retry !== undefined) realClearTimeout(retry);
+        const ask = (): void => {
+          if (paused) return;
+          send('Debugger.pause').catch(reject);
+          retry = realSetTimeout(ask, PAUSE_RETRY_MS);
+        };
+        ask();
+      };
       session.on('NodeWorker.receivedMessageFromWorker', (m: { params: { message: string } }) => {
         const msg = JSON.parse(m.params.message) as { method?: string; params?: any };
         if (msg.method === 'Debugger.scriptParsed') {
           scripts.set(msg.params.scriptId, { url: msg.params.url, ...(msg.params.sourceMapURL ? { sourceMapURL: msg.params.sourceMapURL } : {}) });
         } else if (msg.method === 'Debugger.paused') {
+          paused = true;
           // The awaiting async functions count too (a microtask loop is often paused between its turns).
           const asyncFrames: CallFrame[] = ((msg.params.asyncStackTrace?.callFrames ?? []) as Array<{ functionName: string; scriptId: string; lineNumber: number; columnNumber: number }>).map((f) => ({
             functionName: `async ${f.functionName || '<anonymous>'}`,
@@ -247,9 +267,7 @@ export async function inspectStuck(worker: Worker, msMax: number, expression: st
           const own = formatFrames(frames, scripts);
           if (own === '' && pauses < PAUSES_MAX) {
             pauses += 1;
-            send('Debugger.resume')
-              .then(() => send('Debugger.pause'))
-              .catch(reject);
+            send('Debugger.resume').then(pause, reject);
             return;
           }
           const stack = own || formatFrames(frames, scripts, { keepInternal: true });
@@ -263,25 +281,36 @@ export async function inspectStuck(worker: Worker, msMax: number, expression: st
           pending.get((msg as { id: number }).id)?.(msg);
         }
       });
-      session.on('NodeWorker.attachedToWorker', (m: { params: { sessionId: string; workerInfo: { workerId: string } } }) => {
-        if (m.params.workerInfo.workerId !== String(worker.threadId) || sessionId !== undefined) return;
+      session.on('NodeWorker.attachedToWorker', (m: { params: { sessionId: string; workerInfo: { workerId: string; title: string } } }) => {
+        if (!isThread(m.params.workerInfo.title, worker.threadId) || sessionId !== undefined) return;
         sessionId = m.params.sessionId;
         send('Debugger.enable')
           .then(() => send('Debugger.setAsyncCallStackDepth', { maxDepth: 8 }))
           // Skip Node's own code when pausing: a microtask loop spends most of its time in the
           // promise hooks a run's I/O watch installs, and a pause there shows no policy frame.
           .then(() => send('Debugger.setBlackboxPatterns', { patterns: ['^node:'] }).catch(() => undefined))
-          .then(() => send('Debugger.pause'))
-          .catch(reject);
+          .then(pause, reject);
       });
       post('NodeWorker.enable', { waitForDebuggerOnStart: false }).catch(reject);
     });
   } finally {
     if (timer !== undefined) realClearTimeout(timer);
+    if (retry !== undefined) realClearTimeout(retry);
     // Detaching resumes the thread (then it is terminated); the session must not outlive this.
     if (sessionId !== undefined) await post('NodeWorker.detach', { sessionId }).catch(() => undefined);
     session.disconnect();
   }
+}
+
+/**
+ * Whether an inspector worker target is the thread `threadId`. Its `workerId` is the inspector's
+ * own counter, not the thread id: every thread that registers tsx starts a module-hooks thread
+ * too, and matching on `workerId` attached to one of those about half the time on a loaded
+ * machine (an idle thread never pauses: "stack unavailable"). The title is Node's
+ * `[worker <threadId>]`, followed by the worker's name if it has one.
+ */
+export function isThread(title: string, threadId: number): boolean {
+  return new RegExp(`^\\[worker ${threadId}\\](?: |$)`).test(title);
 }
 
 /** Frames as a JavaScript stack would print them, source-mapped where possible, without Node's internals. */
