@@ -1,7 +1,7 @@
 import type { Rng } from '../sim/rng.ts';
 
 /**
- * A seeded price path: geometric Brownian motion on a fixed time grid, with scripted jumps.
+ * A seeded price path: geometric Brownian motion on a fixed time grid, with scripted jumps and gaps.
  * Piecewise constant between grid points (the price at `ms` is the price of the step containing
  * it). Steps are generated forward lazily and cached, so the price at a time does not depend on
  * the order in which times are asked for.
@@ -26,6 +26,15 @@ export interface PricePathOptions {
   rng: Rng;
   /** Multiply the price by (1 + pct/100) from `atMs` on (pct −100 would zero the price and is refused). */
   jumps?: ReadonlyArray<{ atMs: number; pct: number }>;
+  /**
+   * Stretches in which the market stops printing and then reopens somewhere else. From `atMs` for
+   * `durationMs` the price holds its value at `atMs` (every reader sees the same frozen price)
+   * while the random path goes on unseen; at `atMs + durationMs` the market reopens at the path's
+   * price of that moment times (1 + pct/100), so the whole hidden move and `pct` land in one step.
+   * Jumps after `atMs` inside a gap land at the reopening too; the pct factor stays applied after
+   * it, like a jump's. pct must be > −100, durationMs > 0 and finite, and gaps must not overlap.
+   */
+  gaps?: ReadonlyArray<{ atMs: number; durationMs: number; pct: number }>;
 }
 
 const YEAR_MS = 365 * 24 * 3_600_000;
@@ -42,7 +51,9 @@ export const PRICE_PATH_STEPS_MAX = 7 * 24 * 3600;
  *
  * Each step multiplies the price by exp((μ − σ²/2)·dt + σ·√dt·Z), Z ~ N(0, 1) from the forked
  * stream, dt = stepMs in years. Jumps are applied at read time so they land on their exact
- * millisecond, not on the grid.
+ * millisecond, not on the grid. Gaps are applied at read time too: a time inside a gap reads the
+ * path (and its jumps) at the gap's start; a time after a gap gets the gap's factor. The random
+ * draws are the same with or without gaps.
  *
  * @example
  * const path = createPricePath({ priceStart: 60000, volatilityAnnual: 0.6, startMs: 0, rng: createRng(42).fork('market') });
@@ -60,6 +71,24 @@ export function createPricePath(opts: PricePathOptions): PricePath {
   for (const j of jumps) {
     if (!Number.isFinite(j.atMs) || !Number.isFinite(j.pct) || j.pct <= -100) {
       throw new Error(`venuechaos: price path jump at ${j.atMs} ms of ${j.pct} % is not allowed (pct must be > −100)`);
+    }
+  }
+  const gaps = [...(opts.gaps ?? [])].sort((a, b) => a.atMs - b.atMs);
+  for (const g of gaps) {
+    if (!Number.isFinite(g.atMs) || !Number.isFinite(g.pct) || g.pct <= -100) {
+      throw new Error(`venuechaos: price path gap at ${g.atMs} ms of ${g.pct} % is not allowed (pct must be > −100)`);
+    }
+    if (!(g.durationMs > 0) || !Number.isFinite(g.durationMs)) {
+      throw new Error(`venuechaos: price path gap at ${g.atMs} ms has durationMs ${g.durationMs} (must be a positive finite number)`);
+    }
+  }
+  for (let i = 1; i < gaps.length; i++) {
+    const prev = gaps[i - 1];
+    const next = gaps[i];
+    if (prev !== undefined && next !== undefined && prev.atMs + prev.durationMs > next.atMs) {
+      throw new Error(
+        `venuechaos: price path gaps overlap: the gap at ${prev.atMs} ms lasting ${prev.durationMs} ms is still open at ${next.atMs} ms, where the next gap starts`,
+      );
     }
   }
   const dt = stepMs / YEAR_MS;
@@ -84,10 +113,21 @@ export function createPricePath(opts: PricePathOptions): PricePath {
   return {
     priceAt(ms: number): number {
       if (!Number.isFinite(ms)) throw new Error(`venuechaos bug: priceAt(${ms})`);
-      const step = ms <= opts.startMs ? 0 : Math.floor((ms - opts.startMs) / stepMs);
+      // Inside a gap the path is read at the gap's start; reopened gaps multiply in their pct.
+      let seenMs = ms;
+      let gapFactor = 1;
+      for (const g of gaps) {
+        if (g.atMs > ms) break;
+        if (ms < g.atMs + g.durationMs) {
+          seenMs = g.atMs;
+          break;
+        }
+        gapFactor *= 1 + g.pct / 100;
+      }
+      const step = seenMs <= opts.startMs ? 0 : Math.floor((seenMs - opts.startMs) / stepMs);
       const r = logReturnAt(step);
       const base = r === 0 ? opts.priceStart : opts.priceStart * Math.exp(r);
-      return base * jumpFactor(jumps, ms);
+      return base * jumpFactor(jumps, seenMs) * gapFactor;
     },
   };
 }
