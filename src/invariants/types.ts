@@ -43,8 +43,27 @@ export interface InvariantInput {
   phases?: { chaosUntilSec: number; convergeWithinSec: number } | undefined;
   /** The run's base coin (e.g. "BTC"): its balances on venues count in exposure. */
   baseAsset?: string;
+  /**
+   * Every coin of the run, in order, with its own limits; the first is the one `baseAsset` and
+   * `limits.netBaseMax` describe. With two or more, `checkInvariants` splits the trace per coin and
+   * runs the coin-specific invariants once per coin (per-asset.ts); with none or one nothing
+   * changes.
+   */
+  assets?: ReadonlyArray<AssetLimits> | undefined;
 }
 
+/** One coin of a run and the limits it is held to (the other limits are the run's, shared). */
+export interface AssetLimits {
+  /** The base coin, e.g. "ETH". */
+  asset: string;
+  netBaseMax: number;
+  grossBaseMaxPerVenue?: number | undefined;
+}
+
+/**
+ * A check of a run's trace. In a multi-coin run it runs once on the whole trace unless it is one
+ * of `PER_ASSET_INVARIANTS` (per-asset.ts: those that reason about one coin's holdings).
+ */
 export interface Invariant {
   readonly name: string;
   readonly description: string;
