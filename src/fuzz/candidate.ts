@@ -1,3 +1,4 @@
+import { marketsOf } from '../scenario/markets.ts';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { formatScenarioErrors, parseScenario, type Scenario } from '../scenario/index.ts';
@@ -87,11 +88,25 @@ export function candidateArbitrary(base: Scenario, search: FuzzSearchOptions = {
     jumps: search.jumps === false ? fc.constant([]) : marketJumpsArbitrary(frame, search.jumps),
     ...(marketPath !== undefined
       ? {
-          market: marketPathArbitrary(frame, { ...marketPath, jumps: false, shrinkToward: { volatilityAnnual: base.market.volatilityAnnual, driftAnnual: base.market.driftAnnual } }).map(({ volatilityAnnual, driftAnnual }) => ({ volatilityAnnual, driftAnnual })),
+          market: marketPathArbitrary(frame, { ...marketPath, jumps: false, shrinkToward: { volatilityAnnual: marketsOf(base.market)[0]!.volatilityAnnual, driftAnnual: marketsOf(base.market)[0]!.driftAnnual } }).map(({ volatilityAnnual, driftAnnual }) => ({ volatilityAnnual, driftAnnual })),
         }
       : {}),
     ...(inventoryFlows !== undefined ? { flows: inventoryFlowArbitrary(frame, inventoryFlows) } : {}),
   }) as fc.Arbitrary<FuzzCandidate>;
+}
+
+/**
+ * The base's markets under the candidate: its jumps and path go to the first market (the primary
+ * coin); every market's jumps and gaps are cut to the candidate's run. One market stays one.
+ */
+function candidateMarkets(base: Scenario, c: FuzzCandidate): unknown {
+  const markets = marketsOf(base.market).map((m, i) => ({
+    ...m,
+    ...(i === 0 ? c.market : {}),
+    jumps: [...m.jumps, ...(i === 0 ? c.jumps : [])].filter((j) => j.atSec < c.durationSec).sort((a, b) => a.atSec - b.atSec),
+    gaps: clipWindows(m.gaps, c.durationSec),
+  }));
+  return Array.isArray(base.market) ? markets : markets[0];
 }
 
 /** Windows cut to end by `endSec`; those starting at or after it dropped. Pure. */
@@ -121,7 +136,7 @@ export function candidateDocument(base: Scenario, c: FuzzCandidate): Record<stri
     ...rest,
     seed: c.seed,
     durationSec: c.durationSec,
-    market: { ...base.market, ...c.market, jumps: [...base.market.jumps, ...c.jumps].filter((j) => j.atSec < c.durationSec).sort((a, b) => a.atSec - b.atSec) },
+    market: candidateMarkets(base, c),
     inventory,
     faults: clipWindows(c.faults, faultEndSec),
   };

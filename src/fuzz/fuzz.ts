@@ -1,3 +1,4 @@
+import { invariantAssetsOf, marketsOf } from '../scenario/markets.ts';
 import fc from 'fast-check';
 import { FaultSchedule } from '../faults/index.ts';
 import { checkInvariants, type Invariant, type Violation } from '../invariants/index.ts';
@@ -132,7 +133,7 @@ export function brokenInvariants(result: RunResult, scenario: Scenario, watch?: 
         venues: scenario.venues.map((v) => v.id),
         limits: scenario.limits,
         phases: scenario.phases,
-        baseAsset: scenario.market.symbol.split('/')[0] ?? scenario.market.symbol,
+        ...invariantAssetsOf(scenario),
       },
       checkers,
     );
@@ -144,7 +145,7 @@ export function brokenInvariants(result: RunResult, scenario: Scenario, watch?: 
 
 /** The size of a candidate as it runs (windows and steps past the run's end do not count). */
 export function sizeOf(scenario: Scenario): CandidateSize {
-  return { faults: scenario.faults.length, durationSec: scenario.durationSec, inventorySteps: scenario.inventory.length, jumps: scenario.market.jumps.length };
+  return { faults: scenario.faults.length, durationSec: scenario.durationSec, inventorySteps: scenario.inventory.length, jumps: marketsOf(scenario.market).reduce((n, m) => n + m.jumps.length, 0) };
 }
 
 /** Searches for a violation and shrinks the first one found; see the file comment. */

@@ -26,6 +26,12 @@ export interface TransportOptions {
   trace: Trace;
   now: () => number;
   rng: Rng;
+  /**
+   * With several markets, the run's coins ("BTC", "ETH"): an order placement's request event then
+   * names the coin it trades (`orderAsset`, read from its instrument), so the invariants can judge
+   * each coin on its own. Unset or one coin: not recorded.
+   */
+  coins?: readonly string[];
 }
 
 /** Counts by venue and outcome, for the summary. */
@@ -125,12 +131,13 @@ export function createTransport(opts: TransportOptions): Transport {
     const fields = endpoint.orderCount > 0 ? requestFields(parsed, init.body) : [];
     const side = endpoint.orderCount > 0 ? sideIn(fields) : undefined;
     const orderBase = endpoint.orderCount === 1 ? baseIn(fields) : undefined;
+    const orderAsset = endpoint.orderCount > 0 && opts.coins !== undefined && opts.coins.length > 1 ? coinIn(fields, opts.coins) : undefined;
     opts.trace.record('request', {
       venue: venue.id,
       reqId,
       endpoint: endpoint.endpoint,
       group: endpoint.group,
-      ...(endpoint.orderCount > 0 ? { orderCount: endpoint.orderCount, ...(side !== undefined ? { side } : {}), ...(orderBase !== undefined ? { orderBase } : {}) } : {}),
+      ...(endpoint.orderCount > 0 ? { orderCount: endpoint.orderCount, ...(side !== undefined ? { side } : {}), ...(orderBase !== undefined ? { orderBase } : {}), ...(orderAsset !== undefined ? { orderAsset } : {}) } : {}),
     });
     const halfLatencyMs = venue.latencyMs / 2;
     // A latency fault delays the request on its way in (the venue acts later, as on a slow path).
@@ -288,6 +295,23 @@ function baseIn(fields: ReadonlyArray<Record<string, unknown>>): string | undefi
       const instId = String(f['instId'] ?? '');
       const ctVal = instId.endsWith('-SWAP') ? (CONTRACT_VALUES[instId.split('-')[0] ?? ''] ?? CONTRACT_VALUE_DEFAULT) : '1';
       return String(Math.round(Number(f['sz']) * Number(ctVal) * 1e12) / 1e12);
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The coin an order placement trades, of `coins`, from its instrument in any dialect's spelling:
+ * Binance's and Bybit's `symbol` ("ETHUSDT"), OKX's `instId` ("ETH-USDT-SWAP"), Kraken's `pair`
+ * ("XETHZUSD", "XBTUSD": XBT is Kraken's BTC). Undefined when it names none of them.
+ */
+export function coinIn(fields: ReadonlyArray<Record<string, unknown>>, coins: readonly string[]): string | undefined {
+  for (const f of fields) {
+    for (const key of ['symbol', 'instId', 'pair']) {
+      if (typeof f[key] !== 'string') continue;
+      const id = (f[key] as string).toUpperCase().replace(/[^A-Z0-9]/g, '').replace(/^X?XBT/, 'BTC');
+      const coin = coins.find((c) => id.startsWith(c) || id.startsWith(`X${c}`));
+      if (coin !== undefined) return coin;
     }
   }
   return undefined;

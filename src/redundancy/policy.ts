@@ -24,7 +24,7 @@ export interface PolicyVenue {
   dialect: string;
   /** A real ccxt client wired to this venue's mock. */
   exchange: ExchangeClient;
-  /** The unified symbol to hedge with on this venue (usually the context's `symbol`; e.g. "BTC/USD" on a spot venue). */
+  /** The unified symbol to hedge the first coin with on this venue (usually the context's `symbol`; e.g. "BTC/USD" on a spot venue). Other coins: `PolicyAsset.venueSymbols`. */
   symbol: string;
   /** `spot`: the venue holds coins, and the desk's position there is its base-asset balance (sell coins to cut exposure). */
   kind: 'linearPerp' | 'spot';
@@ -53,9 +53,33 @@ export interface PolicyClock {
   sleep(ms: number): Promise<void>;
 }
 
-export interface PolicyContext {
-  /** The run's market, e.g. "BTC/USDT:USDT"; its base coin is what exposure counts. Each venue may trade its own instrument of it (`PolicyVenue.symbol`). */
+/**
+ * One coin the desk hedges, when a run trades several markets (BTC and ETH hedged together):
+ * its own exposure, limits and instrument per venue. Venues, clock and the venue-wide limits
+ * (margin use, the probe budget, time to hedge) are shared by every coin.
+ */
+export interface PolicyAsset {
+  /** The base coin, e.g. "ETH"; exposure in it is counted in its own base units. */
+  asset: string;
+  /** The run's market for it, e.g. "ETH/USDT:USDT". */
   symbol: string;
+  /** Venue id → the unified symbol to hedge this coin with there (e.g. "ETH/USD" on a Kraken spot venue). Every venue trades every coin. */
+  venueSymbols: Readonly<Record<string, string>>;
+  /** This coin's limits: its own `netBaseMax` and `grossBaseMaxPerVenue`; the rest as the context's. */
+  limits: PolicyLimits;
+  /** The desk's inventory in this coin (base units held outside the venues). */
+  inventoryBase(): number;
+}
+
+export interface PolicyContext {
+  /** The run's (first) market, e.g. "BTC/USDT:USDT"; its base coin is what exposure counts. Each venue may trade its own instrument of it (`PolicyVenue.symbol`). */
+  symbol: string;
+  /**
+   * Every coin the run trades, the first being the one `symbol`, `limits`, `inventoryBase()` and
+   * `PolicyVenue.symbol` describe. A run with one market has one entry; a policy that reads only
+   * the single-coin fields hedges only the first coin.
+   */
+  assets: readonly PolicyAsset[];
   /** In the scenario's order (the first is the primary). */
   venues: readonly PolicyVenue[];
   limits: PolicyLimits;
@@ -72,6 +96,8 @@ export interface PolicyContext {
 
 /** An exposure change the desk must hedge. */
 export interface InventoryChange {
+  /** The coin it is in (with one market, always the context's first coin). */
+  asset: string;
   deltaBase: number;
   inventoryBase: number;
   timeMs: number;
@@ -87,6 +113,11 @@ export interface PolicyView {
   netBase: number;
   /** Per venue id: its perp position (signed) or, on a spot venue, the base coins held, base units. A venue left out counts as 0. */
   byVenue: Record<string, number>;
+  /**
+   * With several coins: the same view for each coin after the first, keyed by coin ("ETH");
+   * `netBase` and `byVenue` above are the first coin's. A coin left out is not checked.
+   */
+  byAsset?: Record<string, { netBase: number; byVenue: Record<string, number> }>;
 }
 
 export interface Policy {

@@ -1,4 +1,4 @@
-import type { ExchangeClient, Policy, PolicyContext, PolicyVenue } from './policy.ts';
+import type { ExchangeClient, Policy, PolicyAsset, PolicyContext, PolicyVenue } from './policy.ts';
 import { classifyError, retryAfterSecFrom, type ErrorMeaning } from './errors.ts';
 import { VenueHealth } from './health.ts';
 import { DEFAULT_BINANCE_LIMITS, RateGovernor, type Lane } from './governor.ts';
@@ -51,6 +51,19 @@ import { ExposureLedger, type ExposureInterval, type UnknownOrder } from './ledg
  *   one loadMarkets) is held to the venue's Retry-After (`guardRequests`).
  *
  * Every decision is logged to the trace with its reason.
+ *
+ * Several coins (`ctx.assets`, e.g. BTC and ETH hedged together): each coin is hedged to its own
+ * limits from its own books — ledger, unknown orders, last price, maintenance migrations, and its
+ * instrument, position, leverage and wallet coins on each venue (`Coin`) — one after the other
+ * every tick, in `ctx.assets` order. What is a fact about a *venue* is kept once and shared by
+ * every coin: its health (down, Retry-After, ban, maintenance, order path lost…), its markets,
+ * its request lock and the governor's budgets (two coins each keeping to their own budget would
+ * together spend the venue's twice), the maintenance calendar, the client order ids, and its
+ * money — the margin balance and what other markets use. A venue's position and balance are read
+ * in one pass for every coin (one position read per coin, one balance read). A coin's hedge counts
+ * the margin the other coins' positions take on the venue (`otherInitialMarginOf`), booked since
+ * the last read. With one coin the engine is the single-coin engine it was: the same requests in
+ * the same order, and the same decisions.
  */
 
 export interface ReferenceOptions {
@@ -99,22 +112,42 @@ interface VenueState {
   busy: boolean;
   /** Requests to one venue go one at a time (see `request`). */
   lock: Promise<void>;
-  /** The router's view of the venue's money, cached from reconciliation reads and moved by our fills. */
+  /** The router's view of the venue's money, cached from reconciliation reads and moved by our fills (every coin's). */
   funds: Funds;
 }
 
-/** What the router needs of a venue's balance (see router.ts `RouteVenue`). */
+/** What the router needs of a venue's balance (see router.ts `RouteVenue`): the venue's, shared by every coin. */
 interface Funds {
   /** Perps: free + used of the settle asset at the last read, less the fees we paid since. */
   marginBalance: number | undefined;
-  /** Perps: initial margin of other markets at the last read. */
+  /** Perps: initial margin of markets the desk does not hedge, at the last read (used, less our coins' positions). */
   otherInitialMargin: number;
-  /** Perps: base coins in the wallet. */
-  coinsBase: number;
   /** Spot: free quote coins. */
   freeQuote: number | undefined;
+}
+
+/** One coin the desk hedges (an entry of `ctx.assets`): its own books; the venues are shared (see the top). */
+interface Coin {
+  asset: PolicyAsset;
+  ledger: ExposureLedger;
+  /** The last price of this coin seen (a mark on a position read, or a fill), quote per base; shared by every venue. */
+  lastPrice: number | undefined;
+  /** The router's last reason for not placing all of this coin's hedge, logged once until it changes. */
+  lastShortfall: string | undefined;
+  migrations: Migration[];
+  /** This coin on each venue. */
+  on: Map<VenueState, CoinOnVenue>;
+}
+
+interface CoinOnVenue {
+  /** The unified symbol this coin is hedged with on the venue. */
+  symbol: string;
+  /** Perps: this coin in the wallet. */
+  coinsBase: number;
   /** From the position (ccxt `leverage`, or notional ÷ initial margin); undefined until seen. */
   leverage: number | undefined;
+  /** Perps: the position's initial margin at the last read. */
+  initialMargin: number;
 }
 
 /**
@@ -155,18 +188,21 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
   const opts: ReferenceOptions = { ...DEFAULTS, ...options };
   let ctx: PolicyContext;
   const venues: VenueState[] = [];
-  let ledger: ExposureLedger;
+  /** In `ctx.assets` order: the first is the one the single-coin fields describe. */
+  const coins: Coin[] = [];
   const calendar = new MaintenanceCalendar();
-  const migrations: Migration[] = [];
   let governor: RateGovernor;
   let orderSeq = 0;
   let loop: Promise<void> | undefined;
-  /** The last price seen (a mark on a position read, or a fill), quote per base; shared by every venue. */
-  let lastPrice: number | undefined;
-  /** The router's last reason for not placing all of a hedge, logged once until it changes. */
-  let lastShortfall: string | undefined;
 
   const log = (message: string, data?: Record<string, unknown>): void => ctx.log(message, data);
+  const at = (c: Coin, v: VenueState): CoinOnVenue => c.on.get(v)!;
+  /** "ETH " in a log line that does not name the coin otherwise; nothing with one coin. */
+  const coinLabel = (c: Coin): string => (coins.length > 1 ? `${c.asset.asset} ` : '');
+  /** Over its limit, as booked. */
+  const overLimit = (c: Coin): boolean => Math.abs(c.ledger.net(c.asset.inventoryBase())) > c.asset.limits.netBaseMax;
+  /** An order of unknown outcome waits on the venue, in any coin. */
+  const anyUnknown = (v: VenueState): boolean => coins.some((c) => c.ledger.hasUnknown(v.venue.id));
 
   /**
    * Every request to a venue goes through here, one at a time per venue. Concurrent requests
@@ -302,68 +338,85 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
     };
   }
 
-  /** Base units per ccxt amount unit on this venue's market (1 unless the venue trades contracts). */
-  function contractSizeOf(v: VenueState): number {
-    const size = Number(marketOf(v)?.contractSize ?? 1);
+  /** Base units per ccxt amount unit on this coin's market on the venue (1 unless the venue trades contracts). */
+  function contractSizeOf(c: Coin, v: VenueState): number {
+    const size = Number(marketOf(c, v)?.contractSize ?? 1);
     return Number.isFinite(size) && size > 0 ? size : 1;
   }
 
-  /** The venue's word on our exposure there: a derivatives position, or on a spot venue the coins held. */
-  async function readExposure(v: VenueState, lane: Lane): Promise<number> {
+  /**
+   * The venue's word on our exposure there, per coin (in `coins` order): derivatives positions, or
+   * on a spot venue the coins held. One position read per coin (ccxt's Bybit takes one symbol at a
+   * time), one balance read for them all.
+   */
+  async function readExposure(v: VenueState, lane: Lane): Promise<number[]> {
     if (v.venue.kind === 'spot') {
       const balance = await request<any>(v, (ex) => ex.fetchBalance(), lane);
       noteSpotBalance(v, balance);
-      const base = v.venue.symbol.split('/')[0] ?? '';
-      return round8(Number(balance?.total?.[base] ?? 0));
+      return coins.map((c) => round8(Number(balance?.total?.[at(c, v).symbol.split('/')[0] ?? ''] ?? 0)));
     }
-    const positions: any[] = await request<any>(v, (ex) => ex.fetchPositions([v.venue.symbol]), lane);
-    const p = positions.find((x) => x.symbol === v.venue.symbol);
-    notePosition(v, p);
-    // The router's free margin: read with the position, in the same lane (a failure here leaves
-    // the position read standing and the cached balance as it was).
+    const read: any[] = [];
+    for (const c of coins) {
+      const symbol = at(c, v).symbol;
+      const positions: any[] = await request<any>(v, (ex) => ex.fetchPositions([symbol]), lane);
+      const p = positions.find((x) => x.symbol === symbol);
+      notePosition(c, v, p);
+      read.push(p);
+    }
+    // The router's free margin: read with the positions, in the same lane (a failure here leaves
+    // the position reads standing and the cached balance as it was).
     try {
-      notePerpBalance(v, await request<any>(v, (ex) => ex.fetchBalance(), lane), p);
+      notePerpBalance(v, await request<any>(v, (ex) => ex.fetchBalance(), lane), read);
     } catch (error) {
       apply(v, meaningOf(error), error, 'fetchBalance');
     }
-    return round8(p === undefined ? 0 : (p.side === 'short' ? -1 : 1) * Number(p.contracts ?? 0) * Number(p.contractSize ?? 1));
+    return read.map((p) => round8(p === undefined ? 0 : (p.side === 'short' ? -1 : 1) * Number(p.contracts ?? 0) * Number(p.contractSize ?? 1)));
   }
 
-  /** Leverage and price from a ccxt position (Binance gives no leverage: notional ÷ initial margin says it). */
-  function notePosition(v: VenueState, p: any): void {
+  /** Leverage, initial margin and price from a ccxt position (Binance gives no leverage: notional ÷ initial margin says it). */
+  function notePosition(c: Coin, v: VenueState, p: any): void {
+    const here = at(c, v);
+    const im = Number(p?.initialMargin ?? 0);
+    here.initialMargin = Number.isFinite(im) ? im : 0;
     if (p === undefined) return;
     const mark = Number(p.markPrice);
-    if (Number.isFinite(mark) && mark > 0) lastPrice = mark;
+    if (Number.isFinite(mark) && mark > 0) c.lastPrice = mark;
     const stated = Number(p.leverage);
     const implied = Math.abs(Number(p.notional)) / Number(p.initialMargin);
-    if (Number.isFinite(stated) && stated > 0) v.funds.leverage = stated;
-    else if (Number.isFinite(implied) && implied > 0) v.funds.leverage = implied;
+    if (Number.isFinite(stated) && stated > 0) here.leverage = stated;
+    else if (Number.isFinite(implied) && implied > 0) here.leverage = implied;
   }
 
-  function notePerpBalance(v: VenueState, balance: any, p: any): void {
+  /** `positions`: each coin's position just read (in `coins` order); what the margin used holds beyond them is other markets'. */
+  function notePerpBalance(v: VenueState, balance: any, positions: readonly any[]): void {
+    // Every coin's perp on a venue settles in the same asset: the first coin's market says which.
     const market = v.venue.exchange.market(v.venue.symbol);
     const settle = String(market?.settle ?? market?.quote ?? '');
     const free = Number(balance?.free?.[settle]);
     const used = Number(balance?.used?.[settle] ?? 0);
     if (!Number.isFinite(free)) return;
-    const positionIm = Number(p?.initialMargin ?? 0);
+    let positionsIm = 0;
+    for (const p of positions) {
+      const im = Number(p?.initialMargin ?? 0);
+      positionsIm += Number.isFinite(im) ? im : 0;
+    }
     v.funds.marginBalance = free + (Number.isFinite(used) ? used : 0);
-    v.funds.otherInitialMargin = Math.max(0, (Number.isFinite(used) ? used : 0) - (Number.isFinite(positionIm) ? positionIm : 0));
-    v.funds.coinsBase = Number(balance?.total?.[String(market?.base ?? '')] ?? 0) || 0;
+    v.funds.otherInitialMargin = Math.max(0, (Number.isFinite(used) ? used : 0) - positionsIm);
+    for (const c of coins) at(c, v).coinsBase = Number(balance?.total?.[String(v.venue.exchange.market(at(c, v).symbol)?.base ?? '')] ?? 0) || 0;
   }
 
   function noteSpotBalance(v: VenueState, balance: any): void {
-    const quote = String(marketOf(v)?.quote ?? v.venue.symbol.split('/')[1] ?? '');
+    const quote = String(marketOf(coins[0]!, v)?.quote ?? v.venue.symbol.split('/')[1] ?? '');
     const free = Number(balance?.free?.[quote]);
     if (Number.isFinite(free)) v.funds.freeQuote = free;
   }
 
   /** A fill of ours moves the cached funds: the fee comes off the margin balance, or the quote moves on spot. */
-  function noteFill(v: VenueState, signedBase: number, price: number | undefined): void {
-    if (price !== undefined && Number.isFinite(price) && price > 0) lastPrice = price;
-    const p = price ?? lastPrice;
+  function noteFill(c: Coin, v: VenueState, signedBase: number, price: number | undefined): void {
+    if (price !== undefined && Number.isFinite(price) && price > 0) c.lastPrice = price;
+    const p = price ?? c.lastPrice;
     if (p === undefined) return;
-    const fee = Math.abs(signedBase) * p * takerFeeOf(v);
+    const fee = Math.abs(signedBase) * p * takerFeeOf(c, v);
     if (v.venue.kind === 'spot') {
       if (v.funds.freeQuote !== undefined) v.funds.freeQuote = Math.max(0, v.funds.freeQuote - signedBase * p - fee);
     } else if (v.funds.marginBalance !== undefined) {
@@ -371,56 +424,88 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
     }
   }
 
-  /** ccxt's market for the venue's symbol, or undefined before its markets loaded (ccxt's `market()` throws then). */
-  function marketOf(v: VenueState): Record<string, any> | undefined {
+  /** ccxt's market for the coin's symbol on the venue, or undefined before its markets loaded (ccxt's `market()` throws then). */
+  function marketOf(c: Coin, v: VenueState): Record<string, any> | undefined {
     if (!v.marketsLoaded) return undefined;
     try {
-      return v.venue.exchange.market?.(v.venue.symbol);
+      return v.venue.exchange.market?.(at(c, v).symbol);
     } catch {
       return undefined;
     }
   }
 
-  function takerFeeOf(v: VenueState): number {
-    const fee = Number(marketOf(v)?.taker);
+  function takerFeeOf(c: Coin, v: VenueState): number {
+    const fee = Number(marketOf(c, v)?.taker);
     return Number.isFinite(fee) && fee >= 0 ? fee : 0.001;
   }
 
-  /** The smallest order on this venue, in base units. */
-  function minBaseOf(v: VenueState): number {
-    const min = Number(marketOf(v)?.limits?.amount?.min ?? 0.001);
-    return round8((Number.isFinite(min) && min > 0 ? min : 0.001) * contractSizeOf(v));
+  /** The smallest order of this coin on this venue, in base units. */
+  function minBaseOf(c: Coin, v: VenueState): number {
+    const min = Number(marketOf(c, v)?.limits?.amount?.min ?? 0.001);
+    return round8((Number.isFinite(min) && min > 0 ? min : 0.001) * contractSizeOf(c, v));
   }
 
-  /** The router's snapshot of a venue. `tradable`/`lastResort` as the caller decides. */
-  function routeVenueOf(v: VenueState, tradable: boolean, lastResort = false): RouteVenue {
+  /**
+   * The smallest order of this coin the venue accepts, in base units: its amount minimum, or its
+   * minimum notional (ccxt `limits.cost.min`) at the coin's last price, with the router's headroom,
+   * when that is more. A cheap coin's amount minimum can be worth less than the notional minimum
+   * (0.001 ETH is about 3 USDT; Binance wants 20): such an order is refused, and the refusal keeps
+   * every coin's hedges off the venue for a while (health is the venue's). Not a step size: the
+   * router's steps stay `minBaseOf`.
+   */
+  function minOrderBaseOf(c: Coin, v: VenueState): number {
+    const byAmount = minBaseOf(c, v);
+    const cost = Number(marketOf(c, v)?.limits?.cost?.min);
+    if (!(cost > 0) || c.lastPrice === undefined) return byAmount;
+    return Math.max(byAmount, (cost * (1 + ROUTER_HEADROOM)) / c.lastPrice);
+  }
+
+  /**
+   * Initial margin on a perp venue that is not this coin's position: other markets' at the last
+   * read, plus each other coin's position as booked now — a hedge of one coin must not spend the
+   * margin another coin's hedge took there since the read — at that coin's last price (no
+   * headroom, as a read would give it), or its last read before any price was seen.
+   */
+  function otherInitialMarginOf(c: Coin, v: VenueState): number {
+    let other = v.funds.otherInitialMargin;
+    for (const o of coins) {
+      if (o === c) continue;
+      const there = at(o, v);
+      other += o.lastPrice === undefined ? there.initialMargin : (Math.abs(o.ledger.positionOf(v.venue.id)) * o.lastPrice) / (there.leverage ?? ASSUMED_LEVERAGE);
+    }
+    return other;
+  }
+
+  /** The router's snapshot of a venue for this coin's hedge. `tradable`/`lastResort` as the caller decides. */
+  function routeVenueOf(c: Coin, v: VenueState, tradable: boolean, lastResort = false): RouteVenue {
     return {
       id: v.venue.id,
       kind: v.venue.kind,
       tradable,
       lastResort,
-      positionBase: ledger.positionOf(v.venue.id),
-      coinsBase: v.venue.kind === 'spot' ? 0 : v.funds.coinsBase,
-      takerFee: takerFeeOf(v),
-      minBase: minBaseOf(v),
+      positionBase: c.ledger.positionOf(v.venue.id),
+      coinsBase: v.venue.kind === 'spot' ? 0 : at(c, v).coinsBase,
+      takerFee: takerFeeOf(c, v),
+      minBase: minBaseOf(c, v),
       marginBalance: v.funds.marginBalance,
-      otherInitialMargin: v.funds.otherInitialMargin,
-      leverage: v.funds.leverage ?? ASSUMED_LEVERAGE,
+      otherInitialMargin: otherInitialMarginOf(c, v),
+      leverage: at(c, v).leverage ?? ASSUMED_LEVERAGE,
       freeQuote: v.funds.freeQuote,
     };
   }
 
-  /** A price to size margin with: one ticker read from the first venue that can be asked, when no mark or fill has been seen. */
-  async function ensurePrice(candidates: readonly VenueState[]): Promise<void> {
-    if (lastPrice !== undefined) return;
+  /** A price to size margin with: one ticker read from the first venue that can be asked, when no mark or fill of the coin has been seen. */
+  async function ensurePrice(c: Coin, candidates: readonly VenueState[]): Promise<void> {
+    if (c.lastPrice !== undefined) return;
     // Not a venue busy with a background request (a slow probe holds its lock for up to the client
     // timeout): the hedge would wait behind it. With none free, try again next tick.
-    const v = candidates.find((c) => !c.busy);
+    const v = candidates.find((x) => !x.busy);
     if (v === undefined) return;
     try {
-      const ticker = await request<any>(v, (ex) => ex.fetchTicker(v.venue.symbol));
+      const symbol = at(c, v).symbol;
+      const ticker = await request<any>(v, (ex) => ex.fetchTicker(symbol));
       const price = Number(ticker?.last ?? ticker?.close);
-      if (Number.isFinite(price) && price > 0) lastPrice = price;
+      if (Number.isFinite(price) && price > 0) c.lastPrice = price;
     } catch (error) {
       apply(v, meaningOf(error), error, 'fetchTicker');
     }
@@ -440,17 +525,22 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
     governor.setLimits(v.venue.id, limits);
   }
 
+  /** Reads the venue's positions (every coin's) and reconciles each coin's ledger with them. */
   async function reconcilePositions(v: VenueState, lane: Lane = 'risk'): Promise<void> {
     try {
-      const signed = await readExposure(v, lane);
-      const outcome = ledger.reconcile(v.venue.id, signed);
-      if (outcome.kind === 'adopted' && outcome.why === 'untraded') {
-        log(`${v.venue.id}: position read ${signed} (venue truth, nothing of ours traded here yet)`, { venue: v.venue.id });
-      } else if (outcome.kind === 'adopted') {
-        log(`${v.venue.id}: position read ${signed} disagreed with our ledger ${outcome.wasBase} in ${outcome.reads} reads in a row with no trading of ours: adopting the venue's truth`, { venue: v.venue.id });
-      } else if (outcome.kind === 'kept') {
-        log(`${v.venue.id}: position read ${signed} disagrees with our acknowledged fills (${outcome.bookedBase}); a lagging read? keeping our ledger (${outcome.reads}/${outcome.readsToAdopt})`, { venue: v.venue.id });
-      }
+      const read = await readExposure(v, lane);
+      coins.forEach((c, i) => {
+        const signed = read[i]!;
+        const outcome = c.ledger.reconcile(v.venue.id, signed);
+        const what = `${v.venue.id}: ${coinLabel(c)}position read ${signed}`;
+        if (outcome.kind === 'adopted' && outcome.why === 'untraded') {
+          log(`${what} (venue truth, nothing of ours traded here yet)`, { venue: v.venue.id });
+        } else if (outcome.kind === 'adopted') {
+          log(`${what} disagreed with our ledger ${outcome.wasBase} in ${outcome.reads} reads in a row with no trading of ours: adopting the venue's truth`, { venue: v.venue.id });
+        } else if (outcome.kind === 'kept') {
+          log(`${what} disagrees with our acknowledged fills (${outcome.bookedBase}); a lagging read? keeping our ledger (${outcome.reads}/${outcome.readsToAdopt})`, { venue: v.venue.id });
+        }
+      });
       v.lastReconcileMs = ctx.clock.now();
     } catch (error) {
       const meaning = meaningOf(error);
@@ -468,10 +558,10 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
    * How often a venue's position and balance are read. Every `reconcileMs` — or, under a margin-use
    * cap, every third of `hedgeWithinSec` on a perp venue that holds a position: a price move
    * against it can push its margin use over the cap, and the engine only sees that in a read
-   * (a jump found by the property search stayed over until the next minute's read).
+   * (a jump found by the property search stayed over until the next minute's read). Any coin's.
    */
   function reconcileEveryMs(v: VenueState): number {
-    if (ctx.limits.marginUsePctMax === undefined || v.venue.kind !== 'linearPerp' || ledger.positionOf(v.venue.id) === 0) return opts.reconcileMs;
+    if (ctx.limits.marginUsePctMax === undefined || v.venue.kind !== 'linearPerp' || coins.every((c) => c.ledger.positionOf(v.venue.id) === 0)) return opts.reconcileMs;
     return Math.min(opts.reconcileMs, Math.max(opts.tickMs, (ctx.limits.hedgeWithinSec * 1000) / 3));
   }
 
@@ -484,14 +574,15 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
     const task = ((): (() => Promise<void>) | undefined => {
       if (h.state === 'down' && h.dueAt(now)) return () => probe(v);
       // A venue in maintenance is asked every statusPollMs — or every probeIntervalMsMin while the
-      // desk is over its limit: the other venues may not take the hedge in time (slow, about to
-      // fail), and a window shorter than the poll used to keep the desk unhedged for a whole poll
-      // (found by the property search). At most 12 status reads a minute: within the probe budget.
+      // desk is over its limit in any coin: the other venues may not take the hedge in time (slow,
+      // about to fail), and a window shorter than the poll used to keep the desk unhedged for a
+      // whole poll (found by the property search). At most 12 status reads a minute: within the
+      // probe budget.
       const sincePollMs = now - (h.untilMs - opts.statusPollMs);
-      if (h.state === 'maintenance' && (h.dueAt(now) || (sincePollMs >= opts.probeIntervalMsMin && Math.abs(ledger.net(ctx.inventoryBase())) > ctx.limits.netBaseMax))) return () => pollStatusInMaintenance(v);
+      if (h.state === 'maintenance' && (h.dueAt(now) || (sincePollMs >= opts.probeIntervalMsMin && coins.some(overLimit)))) return () => pollStatusInMaintenance(v);
       if (h.state !== 'healthy') return undefined;
       if (!v.marketsLoaded) return now >= v.nextMarketsLoadMs ? () => loadMarketsAgain(v) : undefined;
-      const pending = ledger.hasUnknown(v.venue.id);
+      const pending = anyUnknown(v);
       // An order of unknown outcome on a venue that answers: look it up before anything else there.
       if (pending && h.dueAt(now)) return () => resolveUnknowns(v);
       if (announcesAhead(v.venue.exchange.id) && now >= v.nextStatusPollMs) return () => pollStatus(v);
@@ -508,7 +599,7 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
   /** Half-open: one request to a down venue; if it answers, reconcile before trading there again. */
   async function probe(v: VenueState): Promise<void> {
     try {
-      const pending = ledger.hasUnknown(v.venue.id);
+      const pending = anyUnknown(v);
       v.health.onProbeSent();
       // With an order of unknown outcome on the venue, the lookup that settles it is the probe:
       // a lost acknowledgement on a live venue resolves in one round trip instead of a
@@ -521,7 +612,7 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
       const meaning = meaningOf(error);
       if (meaning === 'unavailable' || meaning === 'unknownOutcome') {
         const now = ctx.clock.now();
-        const uncovered = ledger.unknowns(v.venue.id).filter((u) => !u.coveredElsewhere);
+        const uncovered = coins.flatMap((c) => c.ledger.unknowns(v.venue.id)).filter((u) => !u.coveredElsewhere);
         // Keep asking every tick while a fresh uncovered unknown order blocks re-hedging, then every
         // minimum probe interval while one still does (the probe budget); back off otherwise —
         // unless the desk is stranded (over its limit, no venue usable): then this venue coming
@@ -586,14 +677,16 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
     }
   }
 
-  /** Settles every unknown order on the venue by client order id; throws what the venue raised if it cannot. */
+  /** Settles every unknown order on the venue (every coin's) by client order id; throws what the venue raised if it cannot. */
   async function lookupUnknowns(v: VenueState): Promise<void> {
-    for (const u of ledger.unknowns(v.venue.id)) {
-      try {
-        settle(v, u, await fetchByClientOrderId(v, u.clientOrderId));
-      } catch (error) {
-        if (errorName(error) !== 'OrderNotFound' && !bybitFoundNone(v, error)) throw error;
-        settle(v, u, undefined);
+    for (const c of coins) {
+      for (const u of c.ledger.unknowns(v.venue.id)) {
+        try {
+          settle(c, v, u, await fetchByClientOrderId(c, v, u.clientOrderId));
+        } catch (error) {
+          if (errorName(error) !== 'OrderNotFound' && !bybitFoundNone(v, error)) throw error;
+          settle(c, v, u, undefined);
+        }
       }
     }
   }
@@ -613,13 +706,13 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
    * Binance `origClientOrderId`, Bybit `orderLinkId` (and `acknowledged`, since Bybit's realtime
    * endpoint only sees recent orders), OKX and others the unified `clientOrderId`.
    */
-  function fetchByClientOrderId(v: VenueState, clientOrderId: string): Promise<any> {
-    return request<any>(v, (ex) => ex.fetchOrder(undefined, v.venue.symbol, lookupParams(ex.id, { clientOrderId })));
+  function fetchByClientOrderId(c: Coin, v: VenueState, clientOrderId: string): Promise<any> {
+    return request<any>(v, (ex) => ex.fetchOrder(undefined, at(c, v).symbol, lookupParams(ex.id, { clientOrderId })));
   }
 
   /** An order looked up by the venue's order id. */
-  function fetchById(v: VenueState, orderId: string): Promise<any> {
-    return request<any>(v, (ex) => ex.fetchOrder(orderId, v.venue.symbol, lookupParams(v.venue.exchange.id, {})));
+  function fetchById(c: Coin, v: VenueState, orderId: string): Promise<any> {
+    return request<any>(v, (ex) => ex.fetchOrder(orderId, at(c, v).symbol, lookupParams(v.venue.exchange.id, {})));
   }
 
   /**
@@ -629,9 +722,9 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
    * which fills: book it as filled (reconciliation corrects a partial fill later) rather than
    * treating it as unknown and hedging it twice.
    */
-  async function fillOfAcknowledged(v: VenueState, ack: any, clientOrderId: string, contracts: number): Promise<any> {
+  async function fillOfAcknowledged(c: Coin, v: VenueState, ack: any, clientOrderId: string, contracts: number): Promise<any> {
     try {
-      return ack.id !== undefined ? await fetchById(v, String(ack.id)) : await fetchByClientOrderId(v, clientOrderId);
+      return ack.id !== undefined ? await fetchById(c, v, String(ack.id)) : await fetchByClientOrderId(c, v, clientOrderId);
     } catch (error) {
       log(`${v.venue.id}: order ${clientOrderId} acknowledged without its fill, and reading it failed (${errorName(error)}); an accepted market order fills: booking ${contracts} as filled until reconciled`, {
         venue: v.venue.id,
@@ -643,8 +736,8 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
   }
 
   /** An unknown order's outcome is known: its fill (if any) counts from now on. */
-  function settle(v: VenueState, u: UnknownOrder, order: { status?: string; filled?: number } | undefined): void {
-    const filled = ledger.settle(u, Number(order?.filled ?? 0) * contractSizeOf(v));
+  function settle(c: Coin, v: VenueState, u: UnknownOrder, order: { status?: string; filled?: number } | undefined): void {
+    const filled = c.ledger.settle(u, Number(order?.filled ?? 0) * contractSizeOf(c, v));
     if (order === undefined) {
       // The venue answers its lookup but never saw the order: its order path is down while the
       // rest answers (a partial outage). Hedge elsewhere for a while, longer each time.
@@ -660,26 +753,27 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
     );
   }
 
-  /** Looks each unknown order on this venue up by client order id; its fill then counts. */
+  /** Looks each unknown order on this venue (every coin's) up by client order id; its fill then counts. */
   async function resolveUnknowns(v: VenueState): Promise<void> {
-    for (const u of ledger.unknowns(v.venue.id)) {
-      try {
-        settle(v, u, await fetchByClientOrderId(v, u.clientOrderId));
-      } catch (error) {
-        if (errorName(error) === 'OrderNotFound') {
-          settle(v, u, undefined);
-        } else {
-          apply(v, meaningOf(error), error, 'fetchOrder');
-          return;
+    for (const c of coins) {
+      for (const u of c.ledger.unknowns(v.venue.id)) {
+        try {
+          settle(c, v, u, await fetchByClientOrderId(c, v, u.clientOrderId));
+        } catch (error) {
+          if (errorName(error) === 'OrderNotFound') {
+            settle(c, v, u, undefined);
+          } else {
+            apply(v, meaningOf(error), error, 'fetchOrder');
+            return;
+          }
         }
       }
     }
   }
 
-  /** Over the limit with no venue able to take the hedge: every recovery counts. */
+  /** Over the limit (in any coin) with no venue able to take the hedge: every recovery counts. */
   function strandedAt(now: number): boolean {
-    const net = ledger.net(ctx.inventoryBase());
-    return Math.abs(net) > ctx.limits.netBaseMax && !venues.some((x) => x.health.stateAt(now) === 'healthy' && x.marketsLoaded);
+    return coins.some(overLimit) && !venues.some((x) => x.health.stateAt(now) === 'healthy' && x.marketsLoaded);
   }
 
   function unknownWaitMs(): number {
@@ -695,7 +789,7 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
    * No unknown order waits any more: those past `unknownWaitMs` are hedged elsewhere (assuming they
    * did not execute), hedges move around maintenance windows; returns the booked net to hedge.
    */
-  async function coverAndMigrate(pending: readonly UnknownOrder[], now: number): Promise<number> {
+  async function coverAndMigrate(c: Coin, pending: readonly UnknownOrder[], now: number): Promise<number> {
     for (const u of pending) {
       u.coveredElsewhere = true;
       log(`${u.venueId}: order ${u.clientOrderId} still unknown after ${unknownWaitMs() / 1000} s; hedging its ${Math.abs(u.signedBase)} elsewhere, assuming it did not execute, until reconciled`, {
@@ -703,10 +797,10 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
         clientOrderId: u.clientOrderId,
       });
     }
-    await moveOffBeforeMaintenance(now);
-    await moveBackAfterMaintenance(ctx.clock.now());
-    await relieveMargin(ctx.clock.now());
-    return ledger.net(ctx.inventoryBase());
+    await moveOffBeforeMaintenance(c, now);
+    await moveBackAfterMaintenance(c, ctx.clock.now());
+    await relieveMargin(c, ctx.clock.now());
+    return c.ledger.net(c.asset.inventoryBase());
   }
 
   /**
@@ -723,8 +817,10 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
     return 0;
   }
 
-  async function hedgeStep(): Promise<void> {
+  /** One coin's hedge: its net, from its own books, routed over the venues to its own limits. */
+  async function hedgeStep(c: Coin): Promise<void> {
     const now = ctx.clock.now();
+    const { ledger } = c;
     // Unknown orders not yet covered elsewhere still count as "maybe": wait for them (briefly).
     const pending = ledger.unknowns().filter((u) => !u.coveredElsewhere);
     const waiting = pending.filter((u) => now - u.sinceMs < unknownWaitMs());
@@ -732,38 +828,38 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
     if (waiting.length > 0) {
       // Moving a hedge between venues with no unknown order changes no exposure: a margin cap a
       // price move broke is answered while lookups wait (they may wait long on a dark venue).
-      await relieveMargin(now);
+      await relieveMargin(c, now);
       // Meanwhile only what is over in every outcome of the unknown orders is hedged (never a
       // quantity that is over only if one of them did not fill).
-      net = certainExposure(ledger.worstCase(ctx.inventoryBase()));
+      net = certainExposure(ledger.worstCase(c.asset.inventoryBase()));
       if (net === 0) return;
     } else {
-      net = await coverAndMigrate(pending, now);
+      net = await coverAndMigrate(c, pending, now);
     }
     const netWhat = waiting.length > 0 ? `net ${net} (whatever ${waiting.length} unknown order(s) did)` : `net ${net}`;
     const first = venues.find((v) => v.marketsLoaded);
-    if (first === undefined || Math.abs(net) < minBaseOf(venues.find((v) => usable(v, now)) ?? first)) return;
+    if (first === undefined || Math.abs(net) < minOrderBaseOf(c, venues.find((v) => usable(v, now)) ?? first)) return;
     // A venue about to enter maintenance, or avoided because its order path lost an order, still
     // takes the hedge when no other can (a last resort).
     const snapshot = venues.map((v) => {
       const preferred = usable(v, now);
       const lastResort = !preferred && (v.health.tradableAt(now) || v.health.lastResortAt(now)) && v.marketsLoaded && !ongoingWindow(v, now);
-      return routeVenueOf(v, preferred || lastResort, lastResort);
+      return routeVenueOf(c, v, preferred || lastResort, lastResort);
     });
-    if (ctx.limits.marginUsePctMax !== undefined) await ensurePrice(venues.filter((v, i) => snapshot[i]?.tradable === true));
-    const allocation = route({ signedBase: -net, price: lastPrice, venues: snapshot, limits: ctx.limits, headroomFraction: ROUTER_HEADROOM });
-    const base = String(marketOf(first)?.base ?? first.venue.symbol.split('/')[0] ?? '');
+    if (ctx.limits.marginUsePctMax !== undefined) await ensurePrice(c, venues.filter((v, i) => snapshot[i]?.tradable === true));
+    const allocation = route({ signedBase: -net, price: c.lastPrice, venues: snapshot, limits: c.asset.limits, headroomFraction: ROUTER_HEADROOM });
+    const base = String(marketOf(c, first)?.base ?? at(c, first).symbol.split('/')[0] ?? '');
     if (allocation.legs.length !== 1 || allocation.unallocatedBase > 0 || allocation.legs[0]?.limitedBy !== undefined) {
       // Split or short of room: say why (once, while nothing changes).
       const reason = `hedging ${netWhat} ${base}: ${allocation.reason}`;
-      if (allocation.legs.length > 0 || reason !== lastShortfall) log(reason, { reason: 'route', legs: allocation.legs.map((l) => ({ venue: l.venueId, base: l.signedBase })), unallocatedBase: allocation.unallocatedBase });
-      lastShortfall = allocation.legs.length > 0 ? undefined : reason;
+      if (allocation.legs.length > 0 || reason !== c.lastShortfall) log(reason, { reason: 'route', legs: allocation.legs.map((l) => ({ venue: l.venueId, base: l.signedBase })), unallocatedBase: allocation.unallocatedBase });
+      c.lastShortfall = allocation.legs.length > 0 ? undefined : reason;
     } else {
-      lastShortfall = undefined;
+      c.lastShortfall = undefined;
     }
     for (const leg of allocation.legs) {
       const target = venues.find((v) => v.venue.id === leg.venueId)!;
-      const sized = sizeOrder(target, leg.signedBase);
+      const sized = sizeOrder(c, target, leg.signedBase);
       if (sized === undefined) continue;
       const side = sized.signedBase > 0 ? 'buy' : 'sell';
       log(`hedging ${netWhat} ${sized.baseCode}: ${side} ${Math.abs(sized.signedBase)} on ${target.venue.id}${target !== venues[0] ? ` (primary ${venues[0]?.venue.id} is ${primaryWhy(now)})` : ''}`, {
@@ -772,7 +868,7 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
         side,
         amount: Math.abs(sized.signedBase),
       });
-      await placeOrder(target, sized);
+      await placeOrder(c, target, sized);
     }
   }
 
@@ -793,16 +889,16 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
     baseCode: string;
   }
 
-  /** `signedBase` in the venue's contracts, rounded to its precision; undefined when below its minimum. */
-  function sizeOrder(v: VenueState, signedBase: number): SizedOrder | undefined {
-    const symbol = v.venue.symbol;
+  /** `signedBase` of the coin in the venue's contracts, rounded to its precision; undefined when below its minimum. */
+  function sizeOrder(c: Coin, v: VenueState, signedBase: number): SizedOrder | undefined {
+    const symbol = at(c, v).symbol;
     const market = v.venue.exchange.market(symbol);
     // ccxt amounts are in contracts (OKX: 0.01 BTC each; Binance, Bybit: 1 base unit); positions here are in base.
-    const contractSize = contractSizeOf(v);
+    const contractSize = contractSizeOf(c, v);
     const minQty = Number(market?.limits?.amount?.min ?? 0.001);
     if (Math.abs(signedBase) < minQty * contractSize) return undefined;
     const contracts = Number(v.venue.exchange.amountToPrecision(symbol, Math.abs(signedBase) / contractSize));
-    if (contracts < minQty) return undefined;
+    if (contracts < minQty || round8(contracts * contractSize) < minOrderBaseOf(c, v)) return undefined;
     return { contracts, signedBase: Math.sign(signedBase) * round8(contracts * contractSize), baseCode: String(market?.base ?? '') };
   }
 
@@ -811,20 +907,21 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
    * such (resolved by client order id before its quantity counts). Returns the signed base filled,
    * or undefined when nothing is known to have filled.
    */
-  async function placeOrder(target: VenueState, order: SizedOrder): Promise<number | undefined> {
-    const symbol = target.venue.symbol;
+  async function placeOrder(c: Coin, target: VenueState, order: SizedOrder): Promise<number | undefined> {
+    const { ledger } = c;
+    const symbol = at(c, target).symbol;
     const side = order.signedBase > 0 ? 'buy' : 'sell';
     const contracts = order.contracts;
-    const contractSize = contractSizeOf(target);
+    const contractSize = contractSizeOf(c, target);
     const clientOrderId = clientOrderIdFor(target.venue.id, ++orderSeq);
     const signed = order.signedBase;
     try {
       let answer = await request<any>(target, (ex) => ex.createOrder(symbol, 'market', side, contracts, undefined, { clientOrderId }));
-      if (answer.filled === undefined) answer = await fillOfAcknowledged(target, answer, clientOrderId, contracts);
+      if (answer.filled === undefined) answer = await fillOfAcknowledged(c, target, answer, clientOrderId, contracts);
       const filled = round8(Number(answer.filled ?? 0) * contractSize);
       target.health.onOrderReached();
       ledger.bookFill(target.venue.id, Math.sign(signed) * filled);
-      if (filled !== 0) noteFill(target, Math.sign(signed) * filled, Number(answer.average ?? answer.price) || undefined);
+      if (filled !== 0) noteFill(c, target, Math.sign(signed) * filled, Number(answer.average ?? answer.price) || undefined);
       return filled === 0 ? undefined : Math.sign(signed) * filled;
     } catch (error) {
       const meaning = meaningOf(error);
@@ -847,20 +944,21 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
    * the first usable perp venue: open it there first (the desk is never unhedged; over-hedged for
    * one round trip at most), then close it on the venue going into maintenance.
    */
-  async function moveOffBeforeMaintenance(now: number): Promise<void> {
+  async function moveOffBeforeMaintenance(c: Coin, now: number): Promise<void> {
+    const { ledger } = c;
     for (const from of venues) {
       const window = calendar.blockingAt(from.venue.id, now, opts.maintenanceLeadMs);
       if (window === undefined || now >= window.startMs) continue;
       if (from.venue.kind !== 'linearPerp' || !from.health.tradableAt(now) || !from.marketsLoaded) continue;
       if (ledger.hasUnknown(from.venue.id)) continue;
       const fromBase = ledger.positionOf(from.venue.id);
-      if (Math.abs(fromBase) < minBaseOf(from)) continue;
+      if (Math.abs(fromBase) < minBaseOf(c, from)) continue;
       // Where the hedge can go: other perp venues, split by the router when one cannot take it all.
       const allocation = route({
         signedBase: fromBase,
-        price: lastPrice,
-        venues: venues.map((x) => routeVenueOf(x, x !== from && x.venue.kind === 'linearPerp' && usable(x, now))),
-        limits: ctx.limits,
+        price: c.lastPrice,
+        venues: venues.map((x) => routeVenueOf(c, x, x !== from && x.venue.kind === 'linearPerp' && usable(x, now))),
+        limits: c.asset.limits,
         headroomFraction: ROUTER_HEADROOM,
       });
       if (allocation.legs.length !== 1 || allocation.unallocatedBase > 0) {
@@ -868,7 +966,7 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
       }
       for (const leg of allocation.legs) {
         const to = venues.find((x) => x.venue.id === leg.venueId)!;
-        const opening = sizeOrder(to, leg.signedBase);
+        const opening = sizeOrder(c, to, leg.signedBase);
         if (opening === undefined) continue;
         log(`${from.venue.id}: maintenance in ${Math.round((window.startMs - now) / 1000)} s, moving ${Math.abs(opening.signedBase)} ${opening.baseCode} hedge to ${to.venue.id}`, {
           venue: from.venue.id,
@@ -876,14 +974,15 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
           reason: 'maintenance',
           windowStartMs: window.startMs,
         });
-        const moved = await move(to, from, opening);
-        if (moved !== undefined) migrations.push({ fromId: from.venue.id, toId: to.venue.id, signedBase: moved, windowEndMs: window.endMs });
+        const moved = await move(c, to, from, opening);
+        if (moved !== undefined) c.migrations.push({ fromId: from.venue.id, toId: to.venue.id, signedBase: moved, windowEndMs: window.endMs });
       }
     }
   }
 
   /** After the window: once the venue is healthy and reconciled, the moved hedge goes back to it. */
-  async function moveBackAfterMaintenance(now: number): Promise<void> {
+  async function moveBackAfterMaintenance(c: Coin, now: number): Promise<void> {
+    const { ledger, migrations } = c;
     for (const m of [...migrations]) {
       if (now < m.windowEndMs) continue;
       const home = venues.find((x) => x.venue.id === m.fromId);
@@ -894,9 +993,9 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
       const awayBase = ledger.positionOf(away.venue.id);
       const left = Math.sign(m.signedBase) === Math.sign(awayBase) ? Math.sign(m.signedBase) * Math.min(Math.abs(m.signedBase), Math.abs(awayBase)) : 0;
       // Only what home has room for goes back (its caps and free margin may have changed since).
-      const room = left === 0 ? undefined : capacityOf(routeVenueOf(home, true), left > 0 ? 1 : -1, { price: lastPrice, limits: ctx.limits, headroomFraction: ROUTER_HEADROOM });
+      const room = left === 0 ? undefined : capacityOf(routeVenueOf(c, home, true), left > 0 ? 1 : -1, { price: c.lastPrice, limits: c.asset.limits, headroomFraction: ROUTER_HEADROOM });
       const back = room === undefined ? 0 : Math.sign(left) * Math.min(Math.abs(left), room.base);
-      const opening = sizeOrder(home, back);
+      const opening = sizeOrder(c, home, back);
       migrations.splice(migrations.indexOf(m), 1);
       if (room !== undefined && room.base < Math.abs(left) && room.limitedBy !== undefined) {
         log(`${home.venue.id}: maintenance over; ${round8(Math.abs(left))} moved off it, room for ${round8(Math.max(0, room.base))} back (${room.limitedBy.detail}); the rest stays on ${away.venue.id}`, { venue: home.venue.id, reason: 'route' });
@@ -907,7 +1006,7 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
         from: away.venue.id,
         reason: 'failback',
       });
-      await move(home, away, opening);
+      await move(c, home, away, opening);
     }
   }
 
@@ -918,47 +1017,48 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
    * stays fits the room an opening would get. Starts at the cap less half the router's headroom,
    * so ordinary drift does not move positions back and forth.
    */
-  async function relieveMargin(now: number): Promise<void> {
+  async function relieveMargin(c: Coin, now: number): Promise<void> {
+    const { ledger } = c;
     const pct = ctx.limits.marginUsePctMax;
-    if (pct === undefined || lastPrice === undefined) return;
+    if (pct === undefined || c.lastPrice === undefined) return;
     for (const from of venues) {
       if (from.venue.kind !== 'linearPerp' || !from.health.tradableAt(now) || !from.marketsLoaded || ledger.hasUnknown(from.venue.id)) continue;
-      const snapshot = routeVenueOf(from, true);
-      const use = marginUsePctOf(snapshot, lastPrice);
+      const snapshot = routeVenueOf(c, from, true);
+      const use = marginUsePctOf(snapshot, c.lastPrice);
       if (use === undefined || use <= pct * (1 - ROUTER_HEADROOM / 2)) continue;
-      const excess = marginExcessOf(snapshot, { price: lastPrice, limits: ctx.limits, headroomFraction: ROUTER_HEADROOM });
-      if (excess < minBaseOf(from)) continue;
+      const excess = marginExcessOf(snapshot, { price: c.lastPrice, limits: c.asset.limits, headroomFraction: ROUTER_HEADROOM });
+      if (excess < minBaseOf(c, from)) continue;
       const signed = Math.sign(snapshot.positionBase) * excess;
       const allocation = route({
         signedBase: signed,
-        price: lastPrice,
-        venues: venues.map((x) => routeVenueOf(x, x !== from && x.venue.kind === 'linearPerp' && usable(x, now) && !ledger.hasUnknown(x.venue.id))),
-        limits: ctx.limits,
+        price: c.lastPrice,
+        venues: venues.map((x) => routeVenueOf(c, x, x !== from && x.venue.kind === 'linearPerp' && usable(x, now) && !ledger.hasUnknown(x.venue.id))),
+        limits: c.asset.limits,
         headroomFraction: ROUTER_HEADROOM,
       });
       const why = `${from.venue.id}: margin use about ${round8(use)}% of its balance, over the ${pct}% cap less headroom (the price moved against its position)`;
       if (allocation.legs.length === 0) {
         const reason = `${why}; cannot move ${excess} off: ${allocation.reason}`;
-        if (reason !== lastShortfall) log(reason, { venue: from.venue.id, reason: 'margin' });
-        lastShortfall = reason;
+        if (reason !== c.lastShortfall) log(reason, { venue: from.venue.id, reason: 'margin' });
+        c.lastShortfall = reason;
         continue;
       }
       for (const leg of allocation.legs) {
         const to = venues.find((x) => x.venue.id === leg.venueId)!;
-        const opening = sizeOrder(to, leg.signedBase);
+        const opening = sizeOrder(c, to, leg.signedBase);
         if (opening === undefined) continue;
         log(`${why}: moving ${Math.abs(opening.signedBase)} ${opening.baseCode} of its hedge to ${to.venue.id}`, { venue: from.venue.id, to: to.venue.id, reason: 'margin' });
-        await move(to, from, opening);
+        await move(c, to, from, opening);
       }
     }
   }
 
   /** Opens `opening` on `to`, then closes what filled on `from`. Returns the signed base moved. */
-  async function move(to: VenueState, from: VenueState, opening: SizedOrder): Promise<number | undefined> {
-    const opened = await placeOrder(to, opening);
+  async function move(c: Coin, to: VenueState, from: VenueState, opening: SizedOrder): Promise<number | undefined> {
+    const opened = await placeOrder(c, to, opening);
     if (opened === undefined) return undefined;
-    const closing = sizeOrder(from, -opened);
-    if (closing !== undefined) await placeOrder(from, closing);
+    const closing = sizeOrder(c, from, -opened);
+    if (closing !== undefined) await placeOrder(c, from, closing);
     return opened;
   }
 
@@ -966,7 +1066,7 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
     while (!ctx.signal.aborted) {
       const now = ctx.clock.now();
       for (const v of venues) background(v, now);
-      await hedgeStep();
+      for (const c of coins) await hedgeStep(c);
       await ctx.clock.sleep(opts.tickMs);
     }
   }
@@ -975,8 +1075,8 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
     name: 'reference',
     async start(context: PolicyContext): Promise<void> {
       ctx = context;
+      // One governor for every venue's budgets, one health per venue: shared by every coin.
       governor = new RateGovernor({ reserveFraction: opts.rateReserveFraction });
-      ledger = new ExposureLedger(ctx.venues.map((v) => v.id), { discrepancyReadsToAdopt: DISCREPANCY_READS_TO_ADOPT });
       for (const venue of ctx.venues) {
         venues.push({
           venue,
@@ -989,7 +1089,7 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
           nextReconcileMs: 0,
           busy: false,
           lock: Promise.resolve(),
-          funds: { marginBalance: undefined, otherInitialMargin: 0, coinsBase: 0, freeQuote: undefined, leverage: undefined },
+          funds: { marginBalance: undefined, otherInitialMargin: 0, freeQuote: undefined },
         });
         // The engine needs markets, not the currency list: with keys, binanceusdm's loadMarkets
         // would also call two sapi endpoints, each one more request to spend from the budget.
@@ -998,6 +1098,20 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
         // three coins: six requests at once); the engine trades one.
         if (venue.exchange.id === 'bybit') venue.exchange.options['fetchMarkets'] = { ...venue.exchange.options['fetchMarkets'], types: [venue.kind === 'spot' ? 'spot' : 'linear'] };
         guardRequests(venues[venues.length - 1]!);
+      }
+      // A context built before `assets` existed describes one coin with its single-coin fields.
+      const assets: readonly PolicyAsset[] = ctx.assets ?? [
+        { asset: ctx.symbol.split('/')[0] ?? '', symbol: ctx.symbol, venueSymbols: Object.fromEntries(ctx.venues.map((v) => [v.id, v.symbol])), limits: ctx.limits, inventoryBase: ctx.inventoryBase },
+      ];
+      for (const asset of assets) {
+        coins.push({
+          asset,
+          ledger: new ExposureLedger(ctx.venues.map((v) => v.id), { discrepancyReadsToAdopt: DISCREPANCY_READS_TO_ADOPT }),
+          lastPrice: undefined,
+          lastShortfall: undefined,
+          migrations: [],
+          on: new Map(venues.map((v) => [v, { symbol: asset.venueSymbols[v.venue.id] ?? v.venue.symbol, coinsBase: 0, leverage: undefined, initialMargin: 0 }])),
+        });
       }
       // Each venue sets up on its own (held busy meanwhile, so the loop starts nothing else there):
       // a slow venue must not hold the hedging loop back — a backup whose setup waited out a 10 s
@@ -1019,13 +1133,17 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
       });
     },
     /**
-     * The engine's own ledger, never a fresh read: each venue's booked position (acknowledged
+     * The engine's own ledgers, never a fresh read: each venue's booked position (acknowledged
      * fills, settled unknown orders, adopted reconciliation reads), and the net it hedges to.
-     * An order still of unknown outcome counts nowhere, as in the hedge decision.
+     * An order still of unknown outcome counts nowhere, as in the hedge decision. The first coin
+     * at the top; with several, each other coin under `byAsset`.
      */
     view() {
-      if ((ctx as PolicyContext | undefined) === undefined) return { netBase: 0, byVenue: {} };
-      return ledger.view(ctx.inventoryBase());
+      const [first, ...others] = coins;
+      if (first === undefined) return { netBase: 0, byVenue: {} };
+      const view = first.ledger.view(first.asset.inventoryBase());
+      if (others.length === 0) return view;
+      return { ...view, byAsset: Object.fromEntries(others.map((c) => [c.asset.asset, c.ledger.view(c.asset.inventoryBase())])) };
     },
     async stop(): Promise<void> {
       // The loop ends at its next sleep once the signal is aborted; nothing to flush.

@@ -32,7 +32,12 @@ export function scenarioArbitrary(): fc.Arbitrary<ScenarioInput> {
   return fc
     .record({
       runMs: msArbitrary(1000, RUN_MS_MAX),
-      symbol: fc.constantFrom(...DIALECT_SYMBOLS[DIALECT_NAMES[0]]),
+      // One market, or two in different coins (BTC and ETH hedged together).
+      symbols: fc.oneof(
+        fc.constantFrom(...DIALECT_SYMBOLS[DIALECT_NAMES[0]]).map((symbol) => [symbol]),
+        fc.shuffledSubarray([...DIALECT_SYMBOLS[DIALECT_NAMES[0]]], { minLength: 2, maxLength: 2 }),
+      ),
+      marketAsList: fc.boolean(),
       venueIds: fc.uniqueArray(fc.stringMatching(/^[a-z][a-z0-9-]{0,11}$/), { minLength: 1, maxLength: 4 }),
     })
     // Sometimes two phases: faults only in the chaos phase, then a recovery deadline inside the run.
@@ -42,17 +47,22 @@ export function scenarioArbitrary(): fc.Arbitrary<ScenarioInput> {
         phases: phases !== undefined && phases.chaosMs + phases.convergeMs <= base.runMs ? phases : undefined,
       })),
     )
-    .chain(({ runMs, symbol, venueIds, phases }) =>
-      fc.record(
+    .chain(({ runMs, symbols, marketAsList, venueIds, phases }) => {
+      const coins = symbols.map((x) => x.split('/')[0] ?? x);
+      const markets = fc.tuple(...symbols.map((symbol) => marketArbitrary(runMs, symbol)));
+      return fc.record(
         {
           name: fc.stringMatching(/^[a-z0-9][a-z0-9-]{0,23}$/),
           description: fc.string({ maxLength: 80 }),
           sources: fc.array(fc.constantFrom('https://developers.binance.com/docs/derivatives', 'https://example.org/postmortem?id=7'), { maxLength: 2 }),
           seed: fc.integer({ min: 0, max: 0xffff_ffff }),
           durationSec: durationInputArbitrary(runMs),
-          market: marketArbitrary(runMs, symbol),
-          venues: fc.tuple(...venueIds.map((id) => venueArbitrary(id, symbol))),
-          inventory: fc.array(fc.oneof(fc.record({ atSec: msArbitrary(0, runMs - 1).chain(durationInputArbitrary), base: decimal(-100, 100, 1000) }), inventoryFlowArbitrary(runMs)), { maxLength: 6 }),
+          market: symbols.length === 1 && !marketAsList ? markets.map(([m]) => m) : markets,
+          venues: fc.tuple(...venueIds.map((id) => venueArbitrary(id, symbols))),
+          inventory: fc.array(
+            fc.tuple(fc.oneof(fc.record({ atSec: msArbitrary(0, runMs - 1).chain(durationInputArbitrary), base: decimal(-100, 100, 1000) }), inventoryFlowArbitrary(runMs)), fc.option(fc.constantFrom(...coins), { nil: undefined })).map(([step, asset]) => (asset === undefined ? step : { ...step, asset })),
+            { maxLength: 6 },
+          ),
           limits: fc.record(
             {
               netBaseMax: decimal(0.001, 100, 1000),
@@ -60,8 +70,12 @@ export function scenarioArbitrary(): fc.Arbitrary<ScenarioInput> {
               unhedgedSecMax: msArbitrary(1, 3_600_000).chain(durationInputArbitrary),
               grossBaseMaxPerVenue: decimal(0.001, 1000, 1000),
               marginUsePctMax: decimal(0.1, 100, 10),
+              // Every coin after the first has its own limits.
+              ...(coins.length > 1
+                ? { assets: fc.tuple(...coins.slice(1).map(() => fc.record({ netBaseMax: decimal(0.001, 1000, 1000), grossBaseMaxPerVenue: decimal(0.001, 1000, 1000) }, { requiredKeys: ['netBaseMax'] }))).map((limits) => Object.fromEntries(coins.slice(1).map((coin, i) => [coin, limits[i]]))) }
+                : {}),
             },
-            { requiredKeys: ['netBaseMax', 'hedgeWithinSec'] },
+            { requiredKeys: ['netBaseMax', 'hedgeWithinSec', ...(coins.length > 1 ? (['assets'] as const) : [])] },
           ),
           faults: fc.array(faultArbitrary(phases?.chaosMs ?? runMs, venueIds), { maxLength: 5 }),
           ...(phases !== undefined ? { phases: fc.record({ chaosUntilSec: durationInputArbitrary(phases.chaosMs), convergeWithinSec: durationInputArbitrary(phases.convergeMs) }) } : {}),
@@ -70,8 +84,8 @@ export function scenarioArbitrary(): fc.Arbitrary<ScenarioInput> {
           eventsMax: fc.integer({ min: 1, max: 10_000_000 }),
         },
         { requiredKeys: ['name', 'seed', 'durationSec', 'market', 'venues', 'limits', ...(phases !== undefined ? (['phases'] as const) : [])] },
-      ),
-    ) as fc.Arbitrary<ScenarioInput>;
+      );
+    }) as fc.Arbitrary<ScenarioInput>;
 }
 
 function marketArbitrary(runMs: number, symbol: string) {
@@ -82,21 +96,38 @@ function marketArbitrary(runMs: number, symbol: string) {
       volatilityAnnual: decimal(0, 3, 100),
       driftAnnual: decimal(-1, 1, 100),
       jumps: fc.array(fc.record({ atSec: msArbitrary(0, runMs - 1).chain(durationInputArbitrary), pct: decimal(-99.99, 100, 100) }), { maxLength: 3 }),
+      gaps: gapsArbitrary(runMs),
     },
     // The symbol may be left out only when the default is what the venues were built for.
     { requiredKeys: symbol === SYMBOL_DEFAULT ? ['priceStart'] : ['priceStart', 'symbol'] },
   );
 }
 
-function venueArbitrary(id: string, symbol: string) {
+/** Up to two price gaps inside the run, one after the other (gaps do not overlap). */
+function gapsArbitrary(runMs: number) {
+  const gapFrom = (fromMs: number) =>
+    msArbitrary(fromMs, runMs - 1).chain((atMs) => fc.record({ atMs: fc.constant(atMs), durationMs: msArbitrary(1, runMs - atMs), pct: decimal(-99.99, 100, 100) }));
+  const written = (g: { atMs: number; durationMs: number; pct: number }) =>
+    fc.record({ atSec: durationInputArbitrary(g.atMs), durationSec: durationInputArbitrary(g.durationMs), pct: fc.constant(g.pct) }, { requiredKeys: ['atSec', 'durationSec'] });
+  return fc.oneof(
+    fc.constant([]),
+    gapFrom(0).chain((first) => {
+      const endMs = first.atMs + first.durationMs;
+      const second = endMs < runMs ? fc.option(gapFrom(endMs), { nil: undefined }) : fc.constant(undefined);
+      return second.chain((next) => fc.tuple(...[first, ...(next !== undefined ? [next] : [])].map(written)));
+    }),
+  );
+}
+
+function venueArbitrary(id: string, symbols: readonly string[]) {
   return fc.record(
     {
       id: fc.constant(id),
-      // Only dialects that list the run's market (spot dialects do not list perps).
-      dialect: fc.constantFrom(...DIALECT_NAMES.filter((d) => (DIALECT_SYMBOLS[d] as readonly string[]).includes(symbol))),
+      // Only dialects that list the run's markets (spot dialects do not list perps).
+      dialect: fc.constantFrom(...DIALECT_NAMES.filter((d) => symbols.every((x) => (DIALECT_SYMBOLS[d] as readonly string[]).includes(x)))),
       // Always some of the margin asset (the venue must be able to trade: a cross-field rule).
       balances: fc.tuple(fc.dictionary(fc.constantFrom('USDC', 'BTC', 'ETH'), decimal(0, 1_000_000, 100), { maxKeys: 2 }), decimal(0.01, 1_000_000, 100)).map(([other, usdt]) => ({ ...other, USDT: usdt })),
-      positions: fc.array(fc.record({ symbol: fc.constant(symbol), base: decimal(-50, 50, 1000) }), { maxLength: 1 }),
+      positions: fc.array(fc.record({ symbol: fc.constantFrom(...symbols), base: decimal(-50, 50, 1000) }), { maxLength: 1 }),
       feeTakerBps: decimal(0, 20, 10),
       feeMakerBps: decimal(-5, 10, 10),
       leverage: fc.integer({ min: 1, max: 125 }),

@@ -1,6 +1,7 @@
 import { closest } from './did-you-mean.ts';
 import { formatPath, SCENARIO_ERROR_CODES as CODES, type ScenarioError, type ScenarioErrorCode } from './errors.ts';
 import type { Locate, Path } from './positions.ts';
+import { baseOf, venueSymbolFor, venueSymbolsOf } from './markets.ts';
 import { DIALECT_SYMBOLS, SYMBOLS, durationSecPositive, faultSchema, inventoryStepSchema, marketSchema, phasesSchema, venueSchema, type FaultSpec, type InventoryStep, type MarketSpec, type Phases, type Scenario, type VenueSpec } from './schema.ts';
 
 /**
@@ -16,7 +17,12 @@ import { DIALECT_SYMBOLS, SYMBOLS, durationSecPositive, faultSchema, inventorySt
 /** The valid parts of a scenario; a part that failed the schema is undefined. */
 export interface CheckInput {
   durationSec: number | undefined;
-  market: MarketSpec | undefined;
+  /** Per market entry (one, or each of a list): the parsed market, or undefined when it failed the schema. */
+  markets: ReadonlyArray<MarketSpec | undefined>;
+  /** Whether `market` is written as a list (paths then carry the index). */
+  marketList: boolean;
+  /** The coins `limits.assets` names, when it is a mapping. */
+  limitAssets: readonly string[] | undefined;
   /** Per venue entry: the parsed venue, or undefined when it failed the schema. */
   venues: ReadonlyArray<VenueSpec | undefined>;
   /** Per venue entry: its id as written, when it is a string (valid or not), so faults naming it are not flagged twice. */
@@ -28,7 +34,12 @@ export interface CheckInput {
 
 /** A schema-valid scenario as check input. */
 export function checkInputOf(s: Scenario): CheckInput {
-  return { durationSec: s.durationSec, market: s.market, venues: s.venues, venueIds: s.venues.map((v) => v.id), faults: s.faults, inventory: s.inventory, phases: s.phases };
+  return {
+    durationSec: s.durationSec,
+    markets: Array.isArray(s.market) ? s.market : [s.market],
+    marketList: Array.isArray(s.market),
+    limitAssets: s.limits.assets === undefined ? undefined : Object.keys(s.limits.assets),
+    venues: s.venues, venueIds: s.venues.map((v) => v.id), faults: s.faults, inventory: s.inventory, phases: s.phases };
 }
 
 /** The parts of raw (schema-invalid) data that are valid on their own, each parsed by its own schema. */
@@ -38,7 +49,13 @@ export function salvage(data: unknown): CheckInput {
   const ok = <T>(r: { success: true; data: T } | { success: false }): T | undefined => (r.success ? r.data : undefined);
   return {
     durationSec: ok(durationSecPositive().safeParse(doc['durationSec'])),
-    market: ok(marketSchema.safeParse(doc['market'])),
+    markets: Array.isArray(doc['market']) ? (doc['market'] as unknown[]).map((m) => ok(marketSchema.safeParse(m))) : [ok(marketSchema.safeParse(doc['market']))],
+    marketList: Array.isArray(doc['market']),
+    limitAssets: (() => {
+      const limits = doc['limits'];
+      const assets = limits !== null && typeof limits === 'object' ? (limits as Record<string, unknown>)['assets'] : undefined;
+      return assets !== null && typeof assets === 'object' && !Array.isArray(assets) ? Object.keys(assets) : undefined;
+    })(),
     venues: list('venues').map((v) => ok(venueSchema.safeParse(v))),
     venueIds: list('venues').map((v) => {
       const id = v !== null && typeof v === 'object' ? (v as Record<string, unknown>)['id'] : undefined;
@@ -74,95 +91,163 @@ export function crossCheck(s: CheckInput, file: string, locate: Locate): Scenari
     }
     ids.push(id);
   });
-  const market = s.market;
-
-  const unsupported = new Set<string>();
-  const baseOf = (symbol: string): string => symbol.split('/')[0] ?? symbol;
-  s.venues.forEach((v, i) => {
-    if (v === undefined || v.symbol === undefined) return;
-    const symbols: readonly string[] = DIALECT_SYMBOLS[v.dialect];
-    if (!symbols.includes(v.symbol)) {
-      const suggestion = closest(v.symbol, symbols) ?? sameCoins(v.symbol, symbols);
-      push(CODES.symbol, ['venues', i, 'symbol'], {
-        message: `dialect ${v.dialect} (venue ${v.id}) does not list ${v.symbol}`,
-        expected: `one of ${symbols.join(' | ')}`,
-        found: JSON.stringify(v.symbol),
-        ...(suggestion !== undefined ? { hint: `did you mean "${suggestion}"?` } : {}),
-      });
-    } else if (market !== undefined && baseOf(v.symbol) !== baseOf(market.symbol)) {
-      push(CODES.symbol, ['venues', i, 'symbol'], {
-        message: `venue ${v.id} would hedge ${baseOf(v.symbol)} exposure, but the run's market is ${baseOf(market.symbol)}`,
-        expected: `a ${baseOf(market.symbol)} instrument (${symbols.filter((x) => baseOf(x) === baseOf(market.symbol)).join(' | ') || 'none on this dialect'})`,
-        found: JSON.stringify(v.symbol),
-        hint: 'every venue hedges the same coin; market.symbol names it',
+  // ── Markets and the instrument each venue trades for each coin ──
+  const marketPath = (i: number, ...rest: Path): Path => (s.marketList ? ['market', i, ...rest] : ['market', ...rest]);
+  const markets = s.markets;
+  /** The run's coins, in market order, when every market is valid (else coin checks are skipped). */
+  const coins = markets.every((m) => m !== undefined) ? [...new Set(markets.map((m) => baseOf(m!.symbol)))] : undefined;
+  markets.forEach((m, i) => {
+    if (m === undefined) return;
+    const first = markets.findIndex((x) => x !== undefined && baseOf(x.symbol) === baseOf(m.symbol));
+    if (first < i) {
+      push(CODES.asset, marketPath(i, 'symbol'), {
+        message: `two markets in ${baseOf(m.symbol)}: market[${first}] already prices it`,
+        expected: 'one market per coin',
+        found: JSON.stringify(m.symbol),
+        hint: 'a venue that trades another instrument of the coin names it in venues[].symbol',
       });
     }
   });
-  s.venues.forEach((v) => {
-    if (v === undefined || v.symbol !== undefined || market === undefined) return;
+  const marketCoins = [...new Set(markets.flatMap((m) => (m === undefined ? [] : [baseOf(m.symbol)])))];
+
+  const symbolPath = (v: VenueSpec, i: number, k: number): Path => (Array.isArray(v.symbol) ? ['venues', i, 'symbol', k] : ['venues', i, 'symbol']);
+  s.venues.forEach((v, i) => {
+    if (v === undefined) return;
     const symbols: readonly string[] = DIALECT_SYMBOLS[v.dialect];
-    if (symbols.includes(market.symbol) || unsupported.has(v.dialect)) return;
-    unsupported.add(v.dialect);
-    const suggestion = closest(market.symbol, symbols) ?? sameCoins(market.symbol, symbols);
-    push(CODES.symbol, ['market', 'symbol'], {
-      message: `dialect ${v.dialect} (venue ${v.id}) does not list ${market.symbol}`,
-      expected: `one of ${symbols.join(' | ')}`,
-      found: JSON.stringify(market.symbol),
-      hint: suggestion !== undefined ? `did you mean "${suggestion}"?` : `give the venue its own instrument with the same base coin: venues[].symbol`,
+    venueSymbolsOf(v).forEach((own, k) => {
+      if (!symbols.includes(own)) {
+        const suggestion = closest(own, symbols) ?? sameCoins(own, symbols);
+        push(CODES.symbol, symbolPath(v, i, k), {
+          message: `dialect ${v.dialect} (venue ${v.id}) does not list ${own}`,
+          expected: `one of ${symbols.join(' | ')}`,
+          found: JSON.stringify(own),
+          ...(suggestion !== undefined ? { hint: `did you mean "${suggestion}"?` } : {}),
+        });
+      } else if (marketCoins.length > 0 && !marketCoins.includes(baseOf(own))) {
+        push(CODES.symbol, symbolPath(v, i, k), {
+          message: `venue ${v.id} would hedge ${baseOf(own)} exposure, but the run's market${marketCoins.length > 1 ? 's are' : ' is'} ${marketCoins.join(', ')}`,
+          expected: `an instrument in ${marketCoins.join(' or ')} (${symbols.filter((x) => marketCoins.includes(baseOf(x))).join(' | ') || 'none on this dialect'})`,
+          found: JSON.stringify(own),
+          hint: marketCoins.length > 1 ? 'each instrument a venue names is for one of the markets\' coins' : 'every venue hedges the same coin; market.symbol names it',
+        });
+      } else {
+        const earlier = venueSymbolsOf(v).findIndex((x) => baseOf(x) === baseOf(own));
+        if (earlier < k) {
+          push(CODES.symbol, symbolPath(v, i, k), {
+            message: `venue ${v.id} names two instruments in ${baseOf(own)}`,
+            expected: `one instrument per coin on a venue`,
+            found: JSON.stringify(own),
+            hint: `keep one of ${JSON.stringify(venueSymbolsOf(v)[earlier])} and ${JSON.stringify(own)}`,
+          });
+        }
+      }
     });
   });
+  // A venue without its own instrument for a coin trades the market's symbol: its dialect must list it.
+  markets.forEach((market, m) => {
+    if (market === undefined) return;
+    const unsupported = new Set<string>();
+    s.venues.forEach((v) => {
+      if (v === undefined || venueSymbolsOf(v).some((x) => baseOf(x) === baseOf(market.symbol))) return;
+      const symbols: readonly string[] = DIALECT_SYMBOLS[v.dialect];
+      if (symbols.includes(market.symbol) || unsupported.has(v.dialect)) return;
+      unsupported.add(v.dialect);
+      const suggestion = closest(market.symbol, symbols) ?? sameCoins(market.symbol, symbols);
+      push(CODES.symbol, marketPath(m, 'symbol'), {
+        message: `dialect ${v.dialect} (venue ${v.id}) does not list ${market.symbol}`,
+        expected: `one of ${symbols.join(' | ')}`,
+        found: JSON.stringify(market.symbol),
+        hint: suggestion !== undefined ? `did you mean "${suggestion}"?` : `give the venue its own instrument with the same base coin: venues[].symbol`,
+      });
+    });
+    if (!SYMBOLS.includes(market.symbol) && s.venues.every((v) => v !== undefined && venueSymbolsOf(v).some((x) => baseOf(x) === baseOf(market.symbol)))) {
+      // Every venue names its own instrument of this coin, so no dialect check above looked at the market's.
+      const suggestion = closest(market.symbol, SYMBOLS) ?? sameCoins(market.symbol, SYMBOLS);
+      push(CODES.symbol, marketPath(m, 'symbol'), {
+        message: `no dialect lists ${market.symbol}`,
+        expected: `one of ${SYMBOLS.join(' | ')}`,
+        found: JSON.stringify(market.symbol),
+        hint: suggestion !== undefined ? `did you mean "${suggestion}"?` : 'market.symbol names the coin the desk hedges; use an instrument some venue trades',
+      });
+    }
+  });
+
   s.venues.forEach((v, i) => {
-    if (v === undefined || (v.symbol === undefined && market === undefined)) return;
-    const traded = v.symbol ?? market!.symbol;
+    if (v === undefined) return;
+    // What the venue trades: one instrument per coin (its own, else the market's).
+    const traded = markets.flatMap((m) => (m === undefined ? [] : [venueSymbolFor(v, m)]));
+    if (traded.length === 0) return;
     v.positions.forEach((p, j) => {
-      if (p.symbol === traded) return;
+      if (traded.includes(p.symbol)) return;
       push(CODES.symbol, ['venues', i, 'positions', j, 'symbol'], {
         message: 'a starting position in a symbol this venue does not trade',
-        expected: JSON.stringify(traded),
+        expected: traded.map((t) => JSON.stringify(t)).join(' | '),
         found: JSON.stringify(p.symbol),
-        hint: 'each venue trades one instrument: its symbol, or market.symbol (coins on a spot venue are balances, not positions)',
+        hint: 'a venue trades one instrument per coin: its symbol, or market.symbol (coins on a spot venue are balances, not positions)',
       });
     });
+    for (const instrument of traded) {
+      // An instrument the dialect does not list is reported above; what it would need is moot.
+      if (!(DIALECT_SYMBOLS[v.dialect] as readonly string[]).includes(instrument)) continue;
+      const spot = !instrument.includes(':');
+      const [base = '', rest = ''] = instrument.split('/');
+      const [quote = '', settle = quote] = rest.split(':');
+      if (spot && v.positions.length > 0) {
+        push(CODES.value, ['venues', i, 'positions'], {
+          message: `venue ${v.id} trades the spot pair ${instrument}: it holds coins, not positions`,
+          expected: 'no positions on a spot venue',
+          found: `${v.positions.length} position(s)`,
+          hint: `hold the coins as a balance instead: balances: { ${base}: ${Math.abs(v.positions[0]?.base ?? 1)}, ${quote}: … }`,
+        });
+        break;
+      }
+      const funded = (asset: string): boolean => (v.balances[asset] ?? 0) > 0;
+      const usable = spot ? [quote, base] : [settle];
+      if (!usable.some(funded)) {
+        push(CODES.value, ['venues', i, 'balances'], {
+          message: `venue ${v.id} cannot trade ${instrument}: it holds no ${usable.join(' or ')}`,
+          expected: spot ? `a balance of ${quote} (to buy) or ${base} (to sell)` : `a balance of ${settle} (the margin asset)`,
+          found: JSON.stringify(v.balances),
+          hint: `add balances: { ${usable[0]}: 100000 }${Object.keys(v.balances).length > 0 ? ` (${Object.keys(v.balances).join(', ')} cannot be used on this venue)` : ''}`,
+        });
+        break;
+      }
+    }
   });
 
-  if (market !== undefined && !SYMBOLS.includes(market.symbol) && s.venues.every((v) => v?.symbol !== undefined)) {
-    // Every venue names its own instrument, so no dialect check above looked at the market's.
-    const suggestion = closest(market.symbol, SYMBOLS) ?? sameCoins(market.symbol, SYMBOLS);
-    push(CODES.symbol, ['market', 'symbol'], {
-      message: `no dialect lists ${market.symbol}`,
-      expected: `one of ${SYMBOLS.join(' | ')}`,
-      found: JSON.stringify(market.symbol),
-      hint: suggestion !== undefined ? `did you mean "${suggestion}"?` : 'market.symbol names the coin the desk hedges; use an instrument some venue trades',
+  // ── Coins: inventory names a traded coin; every coin after the first has its own limits ──
+  if (coins !== undefined) {
+    s.inventory.forEach((step, i) => {
+      if (step?.asset === undefined || coins.includes(step.asset)) return;
+      const suggestion = closest(step.asset, coins);
+      push(CODES.asset, ['inventory', i, 'asset'], {
+        message: `inventory in ${step.asset}, which no market prices`,
+        expected: `one of ${coins.join(' | ')}`,
+        found: JSON.stringify(step.asset),
+        hint: suggestion !== undefined ? `did you mean "${suggestion}"?` : `add a ${step.asset} market under market: (a list of markets)`,
+      });
+    });
+    const named = s.limitAssets ?? [];
+    coins.slice(1).forEach((coin) => {
+      if (named.includes(coin)) return;
+      push(CODES.asset, named.length > 0 || s.limitAssets !== undefined ? ['limits', 'assets'] : ['limits'], {
+        message: `no limits for ${coin}: every market's coin after the first (${coins[0]}, whose limits are limits.netBaseMax) has its own`,
+        expected: `limits.assets.${coin}: { netBaseMax: … }`,
+        found: s.limitAssets === undefined ? 'no limits.assets' : `limits.assets with ${named.join(', ') || 'nothing'}`,
+        hint: `add assets: { ${coin}: { netBaseMax: … } } under limits:`,
+      });
+    });
+    named.forEach((coin) => {
+      if (coins.slice(1).includes(coin)) return;
+      const suggestion = closest(coin, coins.slice(1));
+      push(CODES.asset, ['limits', 'assets', coin], {
+        message: coin === coins[0] ? `${coin} is the first market's coin: its limits are limits.netBaseMax and limits.grossBaseMaxPerVenue` : `limits for ${coin}, which no market prices`,
+        expected: coins.length > 1 ? `one of ${coins.slice(1).join(' | ')}` : 'no limits.assets (the run has one market)',
+        found: JSON.stringify(coin),
+        hint: coin === coins[0] ? 'move them up to limits:' : suggestion !== undefined ? `did you mean "${suggestion}"?` : 'remove it, or add its market under market:',
+      });
     });
   }
-
-  s.venues.forEach((v, i) => {
-    if (v === undefined || (v.symbol === undefined && market === undefined)) return;
-    const instrument = v.symbol ?? market!.symbol;
-    // An instrument the dialect does not list is reported above; what it would need is moot.
-    if (!(DIALECT_SYMBOLS[v.dialect] as readonly string[]).includes(instrument)) return;
-    const spot = !instrument.includes(':');
-    const [base = '', rest = ''] = instrument.split('/');
-    const [quote = '', settle = quote] = rest.split(':');
-    if (spot && v.positions.length > 0) {
-      push(CODES.value, ['venues', i, 'positions'], {
-        message: `venue ${v.id} trades the spot pair ${instrument}: it holds coins, not positions`,
-        expected: 'no positions on a spot venue',
-        found: `${v.positions.length} position(s)`,
-        hint: `hold the coins as a balance instead: balances: { ${base}: ${Math.abs(v.positions[0]?.base ?? 1)}, ${quote}: … }`,
-      });
-    }
-    const funded = (asset: string): boolean => (v.balances[asset] ?? 0) > 0;
-    const usable = spot ? [quote, base] : [settle];
-    if (!usable.some(funded)) {
-      push(CODES.value, ['venues', i, 'balances'], {
-        message: `venue ${v.id} cannot trade ${instrument}: it holds no ${usable.join(' or ')}`,
-        expected: spot ? `a balance of ${quote} (to buy) or ${base} (to sell)` : `a balance of ${settle} (the margin asset)`,
-        found: JSON.stringify(v.balances),
-        hint: `add balances: { ${usable[0]}: 100000 }${Object.keys(v.balances).length > 0 ? ` (${Object.keys(v.balances).join(', ')} cannot be used on this venue)` : ''}`,
-      });
-    }
-  });
 
   const unique = [...new Set(ids)];
   const durationSec = s.durationSec;
@@ -237,12 +322,41 @@ export function crossCheck(s: CheckInput, file: string, locate: Locate): Scenari
       });
     });
   }
-  market?.jumps.forEach((jump, i) => {
-    if (durationSec === undefined || jump.atSec < durationSec) return;
-    push(CODES.window, ['market', 'jumps', i, 'atSec'], {
-      message: 'price jump at or after the end of the run',
-      expected: `atSec < ${durationSec} (${run})`,
-      found: String(jump.atSec),
+  markets.forEach((market, m) => {
+    if (market === undefined || durationSec === undefined) return;
+    market.jumps.forEach((jump, i) => {
+      if (jump.atSec < durationSec) return;
+      push(CODES.window, marketPath(m, 'jumps', i, 'atSec'), {
+        message: 'price jump at or after the end of the run',
+        expected: `atSec < ${durationSec} (${run})`,
+        found: String(jump.atSec),
+      });
+    });
+    // Gaps inside the run, one at a time (the market cannot stop printing twice at once).
+    const order = market.gaps.map((g, i) => ({ g, i })).sort((a, b) => a.g.atSec - b.g.atSec);
+    order.forEach(({ g, i }, k) => {
+      const endSec = g.atSec + g.durationSec;
+      if (g.atSec >= durationSec) {
+        push(CODES.window, marketPath(m, 'gaps', i, 'atSec'), { message: 'price gap at or after the end of the run', expected: `atSec < ${durationSec} (${run})`, found: String(g.atSec) });
+        return;
+      }
+      if (endSec > durationSec + EPSILON_SEC) {
+        push(CODES.window, marketPath(m, 'gaps', i, 'durationSec'), {
+          message: `price gap reopens at ${endSec} s, after the run ends`,
+          expected: `atSec + durationSec <= ${durationSec} (${run})`,
+          found: `${g.atSec} + ${g.durationSec} = ${endSec}`,
+          hint: `shorten the gap to durationSec ${durationSec - g.atSec} or lengthen the run`,
+        });
+      }
+      const next = order[k + 1];
+      if (next !== undefined && next.g.atSec < endSec - EPSILON_SEC) {
+        push(CODES.window, marketPath(m, 'gaps', next.i, 'atSec'), {
+          message: `price gap starts at ${next.g.atSec} s, while the gap at ${g.atSec} s (gaps[${i}]) is still open until ${endSec} s`,
+          expected: `atSec >= ${endSec} (gaps do not overlap)`,
+          found: String(next.g.atSec),
+          hint: 'merge the two gaps into one, or start this one after the other reopens',
+        });
+      }
     });
   });
   return errors;

@@ -23,10 +23,12 @@ export const SCENARIO_ERROR_CODES = {
   unknownVenue: 'VC_SCENARIO_UNKNOWN_VENUE',
   /** Two venues share an id. */
   duplicateVenue: 'VC_SCENARIO_DUPLICATE_VENUE',
-  /** A fault window, inventory step or price jump falls outside the run. */
+  /** A fault window, inventory step, price jump or gap falls outside the run (or two gaps overlap). */
   window: 'VC_SCENARIO_WINDOW',
   /** A symbol a venue's dialect does not list, or a position in a symbol the run does not trade. */
   symbol: 'VC_SCENARIO_SYMBOL',
+  /** A coin the run's markets do not trade (inventory `asset`, `limits.assets`), a coin's limits missing, or two markets in one coin. */
+  asset: 'VC_SCENARIO_ASSET',
   /** `extends` names a file that cannot be read, is not a scenario file, or closes a cycle. */
   extends: 'VC_SCENARIO_EXTENDS',
   /** A `matrix` axis that is not a field of the scenario, has no values, or expands too far. */

@@ -53,6 +53,12 @@ export function issueToErrors(issue: Issue, ctx: IssueContext): ScenarioError[] 
     }
     case 'invalid_union': {
       if (issue.discriminator !== undefined) return [discriminatorError(issue, path, ctx, at)];
+      // "One or a list" (market, a venue's symbol): when the data has one member's shape, that
+      // member's complaints are the ones that help (a wrong priceStart, not "expected a list").
+      const union = unwrap(schema);
+      const shaped = union instanceof z.ZodUnion ? (union.options as z.ZodType[]).findIndex((option) => resolve(option, raw) === resolve(union, raw) && resolve(union, raw) !== union) : -1;
+      const branch = shaped >= 0 ? issue.errors[shaped] : undefined;
+      if (branch !== undefined && branch.length > 0) return branch.flatMap((inner) => issueToErrors({ ...inner, path: [...path, ...inner.path] } as Issue, ctx));
       return [unionError(issue, path, raw, note, at)];
     }
     case 'invalid_type': {
@@ -194,7 +200,13 @@ export function schemaAt(root: z.ZodType, data: unknown, path: Path): z.ZodType 
 /** Peels defaults, optionals and pipes (and picks a union member by the data) down to the structural schema. */
 function resolve(schema: z.ZodType | undefined, value: unknown): z.ZodType | undefined {
   const inner = unwrap(schema);
-  return inner instanceof z.ZodDiscriminatedUnion ? unwrap(pickMember(inner, value)) : inner;
+  if (inner instanceof z.ZodDiscriminatedUnion) return unwrap(pickMember(inner, value));
+  // "One or a list" (market, a venue's symbol): the member of the data's shape.
+  if (inner instanceof z.ZodUnion) {
+    const shaped = (inner.options as z.ZodType[]).map(unwrap).find((option) => (Array.isArray(value) ? option instanceof z.ZodArray : value !== null && typeof value === 'object' ? option instanceof z.ZodObject || option instanceof z.ZodRecord : false));
+    if (shaped !== undefined) return shaped;
+  }
+  return inner;
 }
 
 function pickMember(union: z.ZodDiscriminatedUnion, value: unknown): z.ZodType | undefined {

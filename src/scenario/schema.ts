@@ -93,14 +93,35 @@ export const jumpSchema = z.strictObject({
   pct: z.number().gt(-100),
 });
 
-/** The one market a run trades, and how its mid price moves. */
+/**
+ * A stretch in which the market stops printing and reopens elsewhere: from `atSec` for
+ * `durationSec` every venue's mid holds its value at `atSec` (tickers, marks and fills at the last
+ * price) while the random path goes on unseen; at the reopening the whole move made meanwhile,
+ * times (1 + pct/100), lands in one step. Jumps due inside a gap land at its reopening.
+ */
+export const gapSchema = z.strictObject({
+  atSec: durationSecNonNegative(),
+  durationSec: durationSecPositive(),
+  /** Percent move added at the reopening, on top of what the path did during the gap (0: only the hidden move). */
+  pct: z.number().gt(-100).default(0),
+});
+
+/** One market a run trades, and how its mid price moves. */
 export const marketSchema = z.strictObject({
   symbol: z.string().min(1).default(SYMBOL_DEFAULT),
   priceStart: z.number().positive(),
   volatilityAnnual: z.number().nonnegative().default(0.5),
   driftAnnual: z.number().default(0),
   jumps: z.array(jumpSchema).default(() => []),
+  gaps: z.array(gapSchema).default(() => []),
 });
+
+/**
+ * The markets a run trades: one, or a list of markets in different base coins (BTC and ETH
+ * hedged together). Each has its own price path; the first is the primary coin, whose limits are
+ * `limits.netBaseMax` (the others' are in `limits.assets`).
+ */
+export const marketsSchema = z.union([marketSchema, z.array(marketSchema).min(1)]);
 
 // ── Venues ──────────────────────────────────────────────────────────────────────────────────
 
@@ -120,7 +141,7 @@ export const venueSchema = z.strictObject({
    * coin, e.g. "BTC/USD" on a Kraken spot venue next to "BTC/USDT:USDT" perps elsewhere. On a spot
    * venue the desk's "position" is its coins: the base balance counts in exposure.
    */
-  symbol: z.string().min(1).optional(),
+  symbol: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
   balances: z.record(assetSchema, z.number().nonnegative()).default(() => ({ USDT: 100_000 })),
   positions: z.array(positionSchema).default(() => []),
   feeTakerBps: z.number().nonnegative().default(4),
@@ -166,6 +187,8 @@ export const inventoryFlowSchema = z.strictObject({
 export const inventoryStepSchema = z
   .strictObject({
     atSec: durationSecNonNegative(),
+    /** The coin whose exposure changes, with several markets (e.g. "ETH"); default: the first market's. */
+    asset: assetSchema.optional(),
     /** Exposure delta in base units. */
     base: z.number().optional(),
     flow: inventoryFlowSchema.optional(),
@@ -180,6 +203,14 @@ export const inventoryStepSchema = z
       });
     }
   });
+
+/** The limits of one more market's coin, with several markets (`limits.assets.ETH`). */
+export const assetLimitsSchema = z.strictObject({
+  /** Largest |net exposure| in this coin, base units. */
+  netBaseMax: z.number().positive(),
+  /** Optional: largest |position| or coins held in this coin on any one venue, base units. */
+  grossBaseMaxPerVenue: z.number().positive().optional(),
+});
 
 /** What the policy under test must keep to: net exposure and how fast it hedges. */
 export const limitsSchema = z.strictObject({
@@ -199,6 +230,12 @@ export const limitsSchema = z.strictObject({
    * Unset: 20 (the `probeBudget` invariant's default).
    */
   downProbesPerMinMax: z.int().positive().optional().meta({ description: 'requests per rolling 60 s to a venue known down (outage or full maintenance, after its first "down" answer); unset: 20' }),
+  /**
+   * With several markets: the limits of every coin after the first, keyed by coin ("ETH"). The
+   * fields above are the first coin's; hedgeWithinSec, unhedgedSecMax, marginUsePctMax and
+   * downProbesPerMinMax hold for every coin.
+   */
+  assets: z.record(assetSchema, assetLimitsSchema).optional(),
 });
 
 /**
@@ -400,7 +437,7 @@ export const scenarioSchema = z.strictObject({
   sources: z.array(z.url()).optional(),
   seed: z.int().min(0).max(0xffff_ffff),
   durationSec: duration(z.number().positive().max(RUN_SEC_MAX)),
-  market: marketSchema,
+  market: marketsSchema,
   venues: z.array(venueSchema).min(1),
   inventory: z.array(inventoryStepSchema).default(() => []),
   limits: limitsSchema,
@@ -425,6 +462,8 @@ export type RateLimitFaultSpec = z.output<typeof rateLimitFaultSchema>;
 export type MaintenanceFaultSpec = z.output<typeof maintenanceFaultSchema>;
 export type VenueSpec = z.output<typeof venueSchema>;
 export type MarketSpec = z.output<typeof marketSchema>;
+export type GapSpec = z.output<typeof gapSchema>;
+export type AssetLimits = z.output<typeof assetLimitsSchema>;
 export type InventoryStep = z.output<typeof inventoryStepSchema>;
 export type InventoryFlow = z.output<typeof inventoryFlowSchema>;
 export type Phases = z.output<typeof phasesSchema>;

@@ -11,9 +11,10 @@ import { marketSpec, spotMarketSpec } from '../market/markets.ts';
 import { createPricePath } from '../market/price-path.ts';
 import { createTransport } from '../net/transport.ts';
 import { pollOnceWhenRefilled } from './throttler.ts';
-import type { Policy, PolicyContext, PolicyVenue } from '../redundancy/policy.ts';
+import type { Policy, PolicyAsset, PolicyContext, PolicyLimits, PolicyVenue } from '../redundancy/policy.ts';
 import { formatPolicyLoadError, loadPolicy, type PolicyLoadError } from '../redundancy/load-policy.ts';
 import type { Scenario } from '../scenario/index.ts';
+import { assetPlans, baseOf, invariantAssetsOf } from '../scenario/markets.ts';
 import { createVenueEngine } from '../venue/engine.ts';
 import { createAccountHistory } from '../venue/history.ts';
 import type { MarketSpec, VenueEngine, VenueEvent } from '../venue/types.ts';
@@ -134,13 +135,15 @@ export const INVENTORY_FLOW_TRADES_MAX = 100_000;
  * as written, and every `flow` expanded into its seeded client trades. A flow's stream is named by
  * its start and its place among flows starting then, so adding a step never moves a flow's trades.
  */
-export function inventoryFromScenario(scenario: Scenario, rng: Rng = createRng(scenario.seed)): { atMs: number; base: number }[] {
-  const out: { atMs: number; base: number; order: number }[] = [];
+export function inventoryFromScenario(scenario: Scenario, rng: Rng = createRng(scenario.seed)): { atMs: number; base: number; asset: string }[] {
+  const out: { atMs: number; base: number; asset: string; order: number }[] = [];
   const seen = new Map<number, number>();
+  const firstCoin = assetPlans(scenario)[0]?.asset ?? '';
   scenario.inventory.forEach((entry, order) => {
     const startMs = Math.round(entry.atSec * 1000);
+    const asset = entry.asset ?? firstCoin;
     if (entry.flow === undefined) {
-      out.push({ atMs: startMs, base: entry.base ?? 0, order });
+      out.push({ atMs: startMs, base: entry.base ?? 0, asset, order });
       return;
     }
     const nth = seen.get(entry.atSec) ?? 0;
@@ -155,10 +158,10 @@ export function inventoryFromScenario(scenario: Scenario, rng: Rng = createRng(s
       const sign = stream.next() * 100 < entry.flow.buyPct ? 1 : -1;
       // Sizes in (0, baseMax], rounded to 1e-8 base (a satoshi) so traces stay readable.
       const size = Math.max(1e-8, Math.round((1 - stream.next()) * entry.flow.baseMax * 1e8) / 1e8);
-      out.push({ atMs: Math.round(t), base: sign * size, order });
+      out.push({ atMs: Math.round(t), base: sign * size, asset, order });
     }
   });
-  return out.sort((a, b) => a.atMs - b.atMs || a.order - b.order).map(({ atMs, base }) => ({ atMs, base }));
+  return out.sort((a, b) => a.atMs - b.atMs || a.order - b.order).map(({ atMs, base, asset }) => ({ atMs, base, asset }));
 }
 
 function faultFrom(f: Scenario['faults'][number], base: { venue: string; startMs: number; durationMs: number; id: string }): Fault {
@@ -207,31 +210,49 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
 
   const trace = new Trace({ startMs, now });
   const durationMs = scenario.durationSec * 1000;
-  const path = createPricePath({
-    priceStart: scenario.market.priceStart,
-    volatilityAnnual: scenario.market.volatilityAnnual,
-    driftAnnual: scenario.market.driftAnnual,
-    startMs,
-    rng: rng.fork('market'),
-    jumps: scenario.market.jumps.map((j) => ({ atMs: startMs + j.atSec * 1000, pct: j.pct })),
-  });
+  // One coin per market, each with its own price path. The first market's stream keeps the name
+  // it had when a run had one market, so a single-market run's prices never change.
+  const plans = assetPlans(scenario);
+  const coins = plans.map((p) => p.asset);
+  const multi = plans.length > 1;
+  const paths = new Map(
+    plans.map((plan, i) => [
+      plan.asset,
+      createPricePath({
+        priceStart: plan.market.priceStart,
+        volatilityAnnual: plan.market.volatilityAnnual,
+        driftAnnual: plan.market.driftAnnual,
+        startMs,
+        rng: rng.fork(i === 0 ? 'market' : `market:${plan.asset}`),
+        jumps: plan.market.jumps.map((j) => ({ atMs: startMs + j.atSec * 1000, pct: j.pct })),
+        gaps: plan.market.gaps.map((g) => ({ atMs: startMs + g.atSec * 1000, durationMs: g.durationSec * 1000, pct: g.pct })),
+      }),
+    ]),
+  );
+  const priceOf = (symbol: string, ms: number): number => {
+    const path = paths.get(baseOf(symbol));
+    if (path === undefined) throw new Error(`venuechaos bug: no price path for ${symbol}`);
+    return path.priceAt(ms);
+  };
   const faults = new FaultSchedule(faultsFromScenario(scenario, startMs, rng));
-  const baseAsset = scenario.market.symbol.split('/')[0] ?? scenario.market.symbol;
+  const baseAsset = coins[0] ?? '';
   const specOf = (symbol: string): MarketSpec => {
     const spec = marketSpec(symbol) ?? spotMarketSpec(symbol);
     if (spec === undefined) throw new Error(`venuechaos bug: scenario validation let through unknown symbol ${symbol}`);
     return spec;
   };
-  specOf(scenario.market.symbol);
+  for (const plan of plans) specOf(plan.market.symbol);
 
   const engines: VenueEngine[] = [];
   const venueSymbols = new Map<string, string>();
   const transportVenues = scenario.venues.map((v) => {
-    const spec = specOf(v.symbol ?? scenario.market.symbol);
+    // Every venue trades every coin, each with its own instrument there (the first coin's first).
+    const specs = plans.map((plan) => specOf(plan.symbolOn.get(v.id) ?? plan.market.symbol));
+    const spec = specs[0]!;
     venueSymbols.set(v.id, spec.symbol);
     const engine = createVenueEngine({
       venueId: v.id,
-      markets: [spec],
+      markets: specs,
       ...(spec.kind === 'spot' ? { spotFeeAsset: SPOT_FEE_ASSET[v.dialect] ?? 'received' } : {}),
       balances: Object.fromEntries(Object.entries(v.balances).map(([asset, amount]) => [asset, String(amount)])),
       positions: v.positions.map((p) => ({ symbol: p.symbol, size: String(p.base) })),
@@ -239,10 +260,10 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       feeMakerBps: v.feeMakerBps,
       leverage: v.leverage,
       // The venue's own mid: the market's, shifted by its basis; quoted with its own spread.
-      midPrice: v.basisBps === 0 ? (_symbol, ms) => path.priceAt(ms) : (_symbol, ms) => path.priceAt(ms) * (1 + v.basisBps / 10_000),
+      midPrice: v.basisBps === 0 ? priceOf : (symbol, ms) => priceOf(symbol, ms) * (1 + v.basisBps / 10_000),
       book: { spreadBps: v.spreadBps },
     });
-    engine.onEvent((event) => recordVenueEvent(trace, v.id, event));
+    engine.onEvent((event) => recordVenueEvent(trace, v.id, event, multi));
     engines.push(engine);
     const factory = DIALECTS[v.dialect];
     if (factory === undefined) throw new Error(`venuechaos bug: no dialect ${v.dialect}`);
@@ -257,10 +278,10 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     }
     // Coins held on a venue are exposure too (a spot holding the desk may sell to cut it).
     for (const b of engine.balances(startMs)) {
-      if (b.asset === baseAsset && b.wallet !== '0') trace.record('venue.balance', { venue: engine.venueId, asset: b.asset, wallet: b.wallet, locked: b.locked });
+      if (coins.includes(b.asset) && b.wallet !== '0') trace.record('venue.balance', { venue: engine.venueId, asset: b.asset, wallet: b.wallet, locked: b.locked });
     }
   }
-  const transport = createTransport({ venues: transportVenues, faults, trace, now, rng });
+  const transport = createTransport({ venues: transportVenues, faults, trace, now, rng, ...(multi ? { coins } : {}) });
 
   const policyVenues: PolicyVenue[] = transportVenues.map((v) => {
     const ExchangeClass = (ccxt as unknown as Record<string, new (config: object) => any>)[v.dialect.ccxtId];
@@ -273,7 +294,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     v.dialect.configureClient(exchange);
     // ccxt's rate limiter polls every 1 ms while it waits: one virtual timer per ms (throttler.ts).
     pollOnceWhenRefilled(exchange);
-    const symbol = venueSymbols.get(v.id) ?? scenario.market.symbol;
+    const symbol = venueSymbols.get(v.id) ?? plans[0]!.market.symbol;
     return { id: v.id, dialect: v.dialect.name, exchange, symbol, kind: specOf(symbol).kind };
   });
 
@@ -296,19 +317,21 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     policyFailure = `policy "${policyName}" ${what} at virtual +${((now() - startMs) / 1000).toFixed(3)} s: ${stack}`;
     trace.record('policy.error', { what, message: error instanceof Error ? error.message : String(error) });
   }
-  let inventoryBase = 0;
-  const applyInventory = (deltaBase: number): void => {
-    inventoryBase = Math.round((inventoryBase + deltaBase) * 1e12) / 1e12;
-    trace.record('inventory', { deltaBase, inventoryBase });
+  // The desk's inventory per coin. With several coins an inventory event names its coin.
+  const inventory = new Map(coins.map((c) => [c, 0]));
+  const applyInventory = (asset: string, deltaBase: number): void => {
+    const inventoryBase = Math.round(((inventory.get(asset) ?? 0) + deltaBase) * 1e12) / 1e12;
+    inventory.set(asset, inventoryBase);
+    trace.record('inventory', { ...(multi ? { asset } : {}), deltaBase, inventoryBase });
     try {
-      policy.onInventoryChange?.({ deltaBase, inventoryBase, timeMs: now() });
+      policy.onInventoryChange?.({ asset, deltaBase, inventoryBase, timeMs: now() });
     } catch (error) {
       policyFailed('onInventoryChange threw', error);
     }
   };
   for (const step of inventoryFromScenario(scenario, rng)) {
-    if (step.atMs === 0) applyInventory(step.base);
-    else setTimeout(() => applyInventory(step.base), step.atMs);
+    if (step.atMs === 0) applyInventory(step.asset, step.base);
+    else setTimeout(() => applyInventory(step.asset, step.base), step.atMs);
   }
   const engineTick = setInterval(() => {
     for (const engine of engines) engine.tick(now());
@@ -317,18 +340,27 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   // The policy runs alongside the driver: starting it needs virtual time (requests have latency).
   const abort = new AbortController();
   const reportError = (error: unknown): void => policyFailed('reported an error', error);
+  const limitsOf = (plan: (typeof plans)[number]): PolicyLimits => ({
+    netBaseMax: plan.netBaseMax,
+    hedgeWithinSec: scenario.limits.hedgeWithinSec,
+    ...(plan.grossBaseMaxPerVenue !== undefined ? { grossBaseMaxPerVenue: plan.grossBaseMaxPerVenue } : {}),
+    ...(scenario.limits.marginUsePctMax !== undefined ? { marginUsePctMax: scenario.limits.marginUsePctMax } : {}),
+    downProbesPerMinMax: scenario.limits.downProbesPerMinMax ?? DOWN_PROBES_PER_MIN_DEFAULT,
+  });
+  const assets: PolicyAsset[] = plans.map((plan) => ({
+    asset: plan.asset,
+    symbol: plan.market.symbol,
+    venueSymbols: Object.fromEntries(scenario.venues.map((v) => [v.id, specOf(plan.symbolOn.get(v.id) ?? plan.market.symbol).symbol])),
+    limits: limitsOf(plan),
+    inventoryBase: () => inventory.get(plan.asset) ?? 0,
+  }));
   const ctx: PolicyContext = {
-    symbol: scenario.market.symbol,
+    symbol: plans[0]!.market.symbol,
+    assets,
     venues: policyVenues,
-    limits: {
-      netBaseMax: scenario.limits.netBaseMax,
-      hedgeWithinSec: scenario.limits.hedgeWithinSec,
-      ...(scenario.limits.grossBaseMaxPerVenue !== undefined ? { grossBaseMaxPerVenue: scenario.limits.grossBaseMaxPerVenue } : {}),
-      ...(scenario.limits.marginUsePctMax !== undefined ? { marginUsePctMax: scenario.limits.marginUsePctMax } : {}),
-      downProbesPerMinMax: scenario.limits.downProbesPerMinMax ?? DOWN_PROBES_PER_MIN_DEFAULT,
-    },
+    limits: assets[0]!.limits,
     clock: { now, sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) },
-    inventoryBase: () => inventoryBase,
+    inventoryBase: assets[0]!.inventoryBase,
     log: (message, data) => trace.record('decision', { message, ...(data ?? {}) }),
     signal: abort.signal,
     reportError,
@@ -339,7 +371,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     if (policy.view === undefined) return;
     try {
       const view = policy.view();
-      trace.record('policy.view', { at, netBase: view.netBase, byVenue: { ...view.byVenue } });
+      const byAsset = multi && view.byAsset !== undefined ? { byAsset: Object.fromEntries(Object.entries(view.byAsset).map(([coin, v]) => [coin, { netBase: v.netBase, byVenue: { ...v.byVenue } }])) } : {};
+      trace.record('policy.view', { at, netBase: view.netBase, byVenue: { ...view.byVenue }, ...byAsset });
     } catch (error) {
       policyFailed('view() threw', error);
     }
@@ -404,7 +437,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     venues: scenario.venues.map((v) => v.id),
     limits: scenario.limits,
     phases: scenario.phases,
-    baseAsset,
+    ...invariantAssetsOf(scenario),
   });
   if (policyFailure !== undefined) {
     invariants.push({ name: 'policyHealthy', passed: false, firstViolation: { tMs: simulatedMs, message: policyFailure }, numViolations: 1 });
@@ -522,12 +555,14 @@ export function credentialsFor(venueId: string): { apiKey: string; secret: strin
   return { apiKey: `vc-${venueId}-key`, secret: `vc-${venueId}-secret` };
 }
 
-function recordVenueEvent(trace: Trace, venue: string, event: VenueEvent): void {
+function recordVenueEvent(trace: Trace, venue: string, event: VenueEvent, withSymbol: boolean): void {
   switch (event.type) {
     case 'order': {
       const o = event.order;
       trace.record('venue.order', {
         venue,
+        // With several coins, which one (the invariants judge each coin on its own).
+        ...(withSymbol ? { symbol: o.symbol } : {}),
         orderId: o.orderId,
         clientOrderId: o.clientOrderId,
         status: o.status,
@@ -541,7 +576,7 @@ function recordVenueEvent(trace: Trace, venue: string, event: VenueEvent): void 
     }
     case 'fill': {
       const f = event.fill;
-      trace.record('venue.fill', { venue, tradeId: f.tradeId, orderId: f.orderId, side: f.side, qty: f.qty, price: f.price, fee: f.fee });
+      trace.record('venue.fill', { venue, ...(withSymbol ? { symbol: f.symbol } : {}), tradeId: f.tradeId, orderId: f.orderId, side: f.side, qty: f.qty, price: f.price, fee: f.fee });
       return;
     }
     case 'position':

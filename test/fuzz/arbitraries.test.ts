@@ -17,6 +17,7 @@ import {
   type FaultInput,
 } from '../../src/fuzz/index.ts';
 import { parseScenario, type Scenario } from '../../src/scenario/index.ts';
+import { marketsOf } from '../../src/scenario/markets.ts';
 
 /** The search's arbitraries keep their budgets and always make scenarios the loader accepts (no runs: fast). */
 
@@ -109,8 +110,8 @@ describe('fuzz arbitraries', () => {
       const minimal = parseScenario(stringify(minimalDocument(doc)), 'minimal.yaml');
       if (!minimal.ok) throw new Error(JSON.stringify(minimal.errors));
       expect(minimal.scenario).toEqual(scenario);
-      expect(scenario.market.volatilityAnnual).toBe(candidate.market?.volatilityAnnual);
-      expect(scenario.market.driftAnnual).toBe(candidate.market?.driftAnnual);
+      expect(marketsOf(scenario.market)[0]!.volatilityAnnual).toBe(candidate.market?.volatilityAnnual);
+      expect(marketsOf(scenario.market)[0]!.driftAnnual).toBe(candidate.market?.driftAnnual);
       const flowEnd = Math.min(scenario.durationSec, b.phases?.chaosUntilSec ?? Infinity);
       for (const s of scenario.inventory) if (s.flow !== undefined) expect(s.atSec + s.flow.durationSec).toBeLessThanOrEqual(flowEnd);
     },

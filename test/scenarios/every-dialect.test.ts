@@ -4,6 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { meetsExpectation } from '../../src/report/write.ts';
 import { DIALECT_NAMES, DIALECT_SYMBOLS, loadScenarioSet, type Scenario } from '../../src/scenario/index.ts';
 import { runScenario } from '../../src/sim/run.ts';
+import { marketsOf } from '../../src/scenario/markets.ts';
 
 /**
  * Redundancy logic must not depend on which exchange is where: every shipped scenario, with
@@ -27,7 +28,7 @@ const scenarios = await Promise.all(files.map(async (file) => [file, await load(
 // Scenarios that mix instruments (a spot holding beside perps) are about that mix: they run as written.
 const cases = DIALECT_NAMES.flatMap((dialect) =>
   scenarios
-    .filter(([, s]) => s.venues.every((v) => v.symbol === undefined) && (DIALECT_SYMBOLS[dialect] as readonly string[]).includes(s.market.symbol))
+    .filter(([, s]) => s.venues.every((v) => v.symbol === undefined) && (DIALECT_SYMBOLS[dialect] as readonly string[]).includes(marketsOf(s.market)[0]!.symbol))
     .map(([file]) => [file, dialect] as const),
 );
 

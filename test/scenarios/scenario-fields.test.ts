@@ -127,7 +127,7 @@ describe('inventory flow', () => {
 
     const withStep = scenario(FLOW.replace('inventory:\n', 'inventory:\n  - { atSec: 5, base: 1 }\n'));
     const expanded = inventoryFromScenario(withStep, createRng(1));
-    expect(expanded[0]).toEqual({ atMs: 5000, base: 1 });
+    expect(expanded[0]).toEqual({ atMs: 5000, base: 1, asset: 'BTC' });
     expect(expanded.slice(1)).toEqual(trades);
   });
 

@@ -80,7 +80,7 @@ describe('error positions point at the offending node', () => {
       ...positionOf(text, 'volatility'),
       path: 'market.volatility',
       found: '"volatility"',
-      expected: 'one of symbol | priceStart | volatilityAnnual | driftAnnual | jumps',
+      expected: 'one of symbol | priceStart | volatilityAnnual | driftAnnual | jumps | gaps',
     });
   });
 

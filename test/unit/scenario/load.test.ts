@@ -5,6 +5,7 @@ import { describe, expect, test } from 'vitest';
 import { stringify } from 'yaml';
 import { FAULT_KINDS, loadScenarioFile, parseScenario, scenarioJsonSchema, type Scenario } from '../../../src/scenario/index.ts';
 import { EXAMPLE_YAML, replaceOnce } from './fixtures.ts';
+import { marketsOf } from '../../../src/scenario/markets.ts';
 
 function ok(text: string, file = 'example.yaml'): Scenario {
   const result = parseScenario(text, file);
@@ -19,7 +20,7 @@ describe('loading a valid scenario', () => {
       description: 'The primary venue goes dark for ten minutes while the desk is hedged there.',
       seed: 42,
       durationSec: 3600,
-      market: { symbol: 'BTC/USDT:USDT', priceStart: 60000, volatilityAnnual: 0.8, driftAnnual: 0, jumps: [] },
+      market: { symbol: 'BTC/USDT:USDT', priceStart: 60000, volatilityAnnual: 0.8, driftAnnual: 0, jumps: [], gaps: [] },
       venues: [
         { id: 'primary', dialect: 'binanceusdm', balances: { USDT: 250000 }, positions: [], feeTakerBps: 4, feeMakerBps: 2, leverage: 10, latencyMs: 5, basisBps: 0, spreadBps: 1, rateLimitTierPct: 100 },
         { id: 'backup', dialect: 'binanceusdm', balances: { USDT: 250000 }, positions: [], feeTakerBps: 4, feeMakerBps: 2, leverage: 10, latencyMs: 5, basisBps: 0, spreadBps: 1, rateLimitTierPct: 100 },
@@ -41,7 +42,7 @@ describe('loading a valid scenario', () => {
 
   test('fills in defaults for a minimal scenario, and leaves sources out when absent', () => {
     const s = ok(`name: tiny\nseed: 0\ndurationSec: 60\nmarket: { priceStart: 100 }\nvenues: [{ id: a, dialect: binanceusdm }]\nlimits: { netBaseMax: 1, hedgeWithinSec: 5 }\n`);
-    expect(s.market).toEqual({ symbol: 'BTC/USDT:USDT', priceStart: 100, volatilityAnnual: 0.5, driftAnnual: 0, jumps: [] });
+    expect(s.market).toEqual({ symbol: 'BTC/USDT:USDT', priceStart: 100, volatilityAnnual: 0.5, driftAnnual: 0, jumps: [], gaps: [] });
     expect(s.venues[0]?.balances).toEqual({ USDT: 100_000 });
     expect(s).toMatchObject({ description: '', inventory: [], faults: [], policy: 'reference', expect: { outcome: 'passed' }, eventsMax: 2_000_000 });
     expect('sources' in s).toBe(false);
@@ -67,7 +68,7 @@ describe('loading a valid scenario', () => {
     expect(s.limits.hedgeWithinSec).toBe(30);
     expect(s.faults[0]).toMatchObject({ atSec: 600, durationSec: 600 });
     expect(s.faults[1]).toMatchObject({ retryAfterSec: 0.5, banSec: 5400 });
-    expect(s.market.jumps).toEqual([{ atSec: 3599, pct: -5 }]);
+    expect(marketsOf(s.market)[0]!.jumps).toEqual([{ atSec: 3599, pct: -5 }]);
   });
 
   test('accepts maintenance faults and policy module paths', () => {

@@ -44,9 +44,16 @@ function remove(doc: Json, path: ReadonlyArray<string | number>): void {
   delete parent[path[path.length - 1]!];
 }
 
+/** A path written for one market (`market.priceStart`), on this document: `market[0].priceStart` when it lists several. */
+function inDoc(doc: Json, path: Array<string | number>): Array<string | number> {
+  return path[0] === 'market' && path.length > 1 && Array.isArray(doc['market']) ? ['market', 0, ...path.slice(1)] : path;
+}
+
 /** Paths of required keys present in every valid input (faults/inventory entries when there are some). */
 function requiredPaths(doc: Json): Array<Array<string | number>> {
-  const paths: Array<Array<string | number>> = [['name'], ['seed'], ['durationSec'], ['market'], ['market', 'priceStart'], ['venues'], ['venues', 0, 'id'], ['venues', 0, 'dialect'], ['limits'], ['limits', 'netBaseMax'], ['limits', 'hedgeWithinSec']];
+  const paths: Array<Array<string | number>> = [['name'], ['seed'], ['durationSec'], ['market'], inDoc(doc, ['market', 'priceStart']), ['venues'], ['venues', 0, 'id'], ['venues', 0, 'dialect'], ['limits'], ['limits', 'netBaseMax'], ['limits', 'hedgeWithinSec']];
+  // With several markets, every coin after the first has its own limits.
+  if (Array.isArray(doc['market']) && doc['market'].length > 1) paths.push(['limits', 'assets']);
   const faults = (doc['faults'] as unknown[] | undefined) ?? [];
   faults.forEach((_, i) => paths.push(['faults', i, 'venue'], ['faults', i, 'kind'], ['faults', i, 'atSec'], ['faults', i, 'durationSec']));
   const inventory = (doc['inventory'] as unknown[] | undefined) ?? [];
@@ -68,6 +75,8 @@ const WRONG_TYPES: ReadonlyArray<[Array<string | number>, unknown]> = [
   [['durationSec'], [60]],
   [['market'], 'BTC'],
   [['market', 'priceStart'], '60000'],
+  [['market', 'gaps'], 'sometimes'],
+  [['market', 'gaps'], [{ atSec: 0 }]],
   [['venues'], { id: 'a' }],
   [['venues', 0], 'primary'],
   [['venues', 0, 'dialect'], 7],
@@ -94,7 +103,13 @@ function corruptionArbitrary(doc: Json): fc.Arbitrary<{ label: string; apply: Co
   ];
   return fc.oneof(
     fc.constantFrom(...required).map((path) => ({ label: `delete ${path.join('.')}`, apply: (d: Json) => remove(d, path) })),
-    fc.constantFrom(...WRONG_TYPES).map(([path, value]) => ({ label: `set ${path.join('.')} to ${JSON.stringify(value)}`, apply: (d: Json) => set(d, path, value) })),
+    fc.constantFrom(...WRONG_TYPES).map(([written, value]) => {
+      const path = inDoc(doc, written);
+      return { label: `set ${path.join('.')} to ${JSON.stringify(value)}`, apply: (d: Json) => set(d, path, value) };
+    }),
+    // A coin no market prices: on an inventory entry, or as a coin's limits.
+    ...(((doc['inventory'] as unknown[] | undefined) ?? []).length > 0 ? [fc.constant({ label: 'set inventory[0].asset to "SOL"', apply: (d: Json) => set(d, ['inventory', 0, 'asset'], 'SOL') })] : []),
+    fc.constant({ label: 'add limits.assets.SOL', apply: (d: Json) => set(d, ['limits', 'assets'], { ...((d['limits'] as Json)['assets'] as Json | undefined), SOL: { netBaseMax: 1 } }) }),
     fc.tuple(fc.constantFrom(...durationPaths), fc.constantFrom(...BAD_DURATIONS)).map(([path, value]) => ({ label: `set ${path.join('.')} to "${value}"`, apply: (d: Json) => set(d, path, value) })),
     fc.constantFrom('colour', 'durationMs', 'Seed').map((key) => ({ label: `add unknown key ${key}`, apply: (d: Json) => set(d, [key], 1) })),
   );
