@@ -48,6 +48,13 @@ export interface JumpInput {
   pct: number;
 }
 
+/** A stretch in which the market prints nothing, then reopens `pct` away (see the market `gaps` schema). */
+export interface GapInput {
+  atSec: number;
+  durationSec: number;
+  pct: number;
+}
+
 /**
  * Kinds that leave a venue unable to take a hedge for their window: what `maxConcurrentDown`
  * counts. Latency, lost acks, read lag, stale data and clock skew degrade a venue; they do not
@@ -327,6 +334,40 @@ export function marketJumpsArbitrary(frame: Pick<FuzzFrame, 'durationSec'>, opti
   return fc.array(jump, { maxLength: options.jumpsMax ?? 2 }).map((jumps) => [...jumps].sort((a, b) => a.atSec - b.atSec));
 }
 
+export interface MarketGapsOptions {
+  /** Gaps at most (default 1). */
+  gapsMax?: number;
+  /** Longest gap, seconds (default 120). */
+  durationSecMax?: number;
+  /** Largest |move| added at the reopening, percent (default 10). */
+  pctMax?: number;
+}
+
+/**
+ * Stretches in which the market stops printing and reopens elsewhere, inside the frame, in time
+ * order and never overlapping (a later gap starts once the one before has reopened; one that
+ * cannot is dropped). Whole seconds and percents; shrinks toward fewer, earlier, shorter gaps
+ * that reopen where the path is (pct 0).
+ */
+export function marketGapsArbitrary(frame: Pick<FuzzFrame, 'durationSec'>, options: MarketGapsOptions = {}): fc.Arbitrary<GapInput[]> {
+  const durationSec = Math.max(1, Math.floor(frame.durationSec));
+  const pctMax = Math.max(0, Math.floor(options.pctMax ?? 10));
+  const gap = fc.record({
+    atSec: fc.integer({ min: 0, max: durationSec - 1 }),
+    lengthSec: fc.integer({ min: 1, max: Math.max(1, Math.floor(options.durationSecMax ?? 120)) }),
+    pct: fc.integer({ min: -pctMax, max: pctMax }),
+  });
+  return fc.array(gap, { maxLength: options.gapsMax ?? 1 }).map((gaps) => {
+    const out: GapInput[] = [];
+    for (const g of [...gaps].sort((a, b) => a.atSec - b.atSec)) {
+      const last = out[out.length - 1];
+      if (last !== undefined && g.atSec < last.atSec + last.durationSec) continue;
+      out.push({ atSec: g.atSec, durationSec: Math.min(g.lengthSec, durationSec - g.atSec), pct: g.pct });
+    }
+    return out;
+  });
+}
+
 /** A random flow of client trades as a scenario file writes it (see the inventory `flow` schema). */
 export interface InventoryFlowInput {
   atSec: number;
@@ -378,6 +419,8 @@ export interface MarketPathInput {
   volatilityAnnual: number;
   driftAnnual: number;
   jumps: JumpInput[];
+  /** Only when `gaps` options are given (otherwise the draws are those of paths without gaps). */
+  gaps?: GapInput[];
 }
 
 export interface MarketPathOptions {
@@ -393,6 +436,8 @@ export interface MarketPathOptions {
   shrinkToward?: { volatilityAnnual: number; driftAnnual: number };
   /** Price jumps, or false for none (default: marketJumpsArbitrary's defaults). */
   jumps?: MarketJumpsOptions | false;
+  /** Price gaps (true: marketGapsArbitrary's defaults). Default none. */
+  gaps?: MarketGapsOptions | boolean;
 }
 
 /** An integer in [min, max] that shrinks toward `target` (clamped into the range). */
@@ -402,8 +447,8 @@ function integerToward(min: number, max: number, target: number): fc.Arbitrary<n
 }
 
 /**
- * A price path for the frame: volatility, drift and jumps (the market section has no gaps: a
- * "gap" is a jump). Volatility and drift in steps of 0.01, within the bounds.
+ * A price path for the frame: volatility, drift, jumps and, when asked, gaps. Volatility and
+ * drift in steps of 0.01, within the bounds.
  */
 export function marketPathArbitrary(frame: Pick<FuzzFrame, 'durationSec'>, options: MarketPathOptions = {}): fc.Arbitrary<MarketPathInput> {
   const volCentMax = Math.max(0, Math.round((options.volatilityAnnualMax ?? 2) * 100));
@@ -413,5 +458,6 @@ export function marketPathArbitrary(frame: Pick<FuzzFrame, 'durationSec'>, optio
     volatilityAnnual: integerToward(0, volCentMax, toward.volatilityAnnual * 100).map((c) => c / 100),
     driftAnnual: integerToward(-driftCentMax, driftCentMax, toward.driftAnnual * 100).map((c) => c / 100),
     jumps: options.jumps === false ? fc.constant([]) : marketJumpsArbitrary(frame, options.jumps),
+    ...(options.gaps !== undefined && options.gaps !== false ? { gaps: marketGapsArbitrary(frame, options.gaps === true ? {} : options.gaps) } : {}),
   });
 }

@@ -6,6 +6,7 @@ import {
   faultScheduleArbitrary,
   inventoryFlowArbitrary,
   inventoryStepsArbitrary,
+  marketGapsArbitrary,
   marketJumpsArbitrary,
   marketPathArbitrary,
   type FaultInput,
@@ -14,7 +15,9 @@ import {
   type InventoryFlowOptions,
   type InventoryStepInput,
   type InventoryStepsOptions,
+  type GapInput,
   type JumpInput,
+  type MarketGapsOptions,
   type MarketJumpsOptions,
   type MarketPathOptions,
 } from './arbitraries.ts';
@@ -37,6 +40,11 @@ export interface FuzzSearchOptions extends FaultScheduleOptions {
   inventory?: InventoryStepsOptions | false;
   /** Price jumps, or false for the base's only (default: up to 2 jumps of at most 20 %). */
   jumps?: MarketJumpsOptions | false;
+  /**
+   * Add price gaps on the first market (true: marketGapsArbitrary's bounds); one that would
+   * overlap a gap of the base's is dropped. Default off: the same candidates as before the option existed.
+   */
+  gaps?: boolean | MarketGapsOptions;
   /**
    * Vary the market's volatility and drift too (true: marketPathArbitrary's bounds), shrinking
    * toward the base's. Jumps stay under `jumps`. Default off: the base's path, and the same
@@ -61,6 +69,8 @@ export interface FuzzCandidate {
   market?: { volatilityAnnual: number; driftAnnual: number };
   /** With `inventoryFlows`: random flows added to the base's inventory. */
   flows?: InventoryFlowInput[];
+  /** With `gaps`: price gaps added to the first market's. */
+  gaps?: GapInput[];
 }
 
 /** The candidate run length bounds for a base (min ≤ max ≤ the base's duration). */
@@ -92,6 +102,7 @@ export function candidateArbitrary(base: Scenario, search: FuzzSearchOptions = {
         }
       : {}),
     ...(inventoryFlows !== undefined ? { flows: inventoryFlowArbitrary(frame, inventoryFlows) } : {}),
+    ...(search.gaps !== undefined && search.gaps !== false ? { gaps: marketGapsArbitrary(frame, search.gaps === true ? {} : search.gaps) } : {}),
   }) as fc.Arbitrary<FuzzCandidate>;
 }
 
@@ -104,7 +115,10 @@ function candidateMarkets(base: Scenario, c: FuzzCandidate): unknown {
     ...m,
     ...(i === 0 ? c.market : {}),
     jumps: [...m.jumps, ...(i === 0 ? c.jumps : [])].filter((j) => j.atSec < c.durationSec).sort((a, b) => a.atSec - b.atSec),
-    gaps: clipWindows(m.gaps, c.durationSec),
+    gaps: clipWindows(
+      [...m.gaps, ...(i === 0 ? (c.gaps ?? []).filter((g) => !m.gaps.some((b) => g.atSec < b.atSec + b.durationSec && b.atSec < g.atSec + g.durationSec)) : [])].sort((a, b) => a.atSec - b.atSec),
+      c.durationSec,
+    ),
   }));
   return Array.isArray(base.market) ? markets : markets[0];
 }

@@ -10,6 +10,7 @@ import {
   inventoryFlowArbitrary,
   inventoryStepsArbitrary,
   keepHealthyWindow,
+  marketGapsArbitrary,
   marketJumpsArbitrary,
   marketPathArbitrary,
   minimalDocument,
@@ -114,6 +115,46 @@ describe('fuzz arbitraries', () => {
       expect(marketsOf(scenario.market)[0]!.driftAnnual).toBe(candidate.market?.driftAnnual);
       const flowEnd = Math.min(scenario.durationSec, b.phases?.chaosUntilSec ?? Infinity);
       for (const s of scenario.inventory) if (s.flow !== undefined) expect(s.atSec + s.flow.durationSec).toBeLessThanOrEqual(flowEnd);
+    },
+  );
+
+  test.prop([marketGapsArbitrary(frame, { gapsMax: 3, durationSecMax: 300, pctMax: 15 })], { numRuns: 300, seed: 7 })('price gaps stay inside the frame, in order, never overlapping', (gaps) => {
+    expect(gaps.length).toBeLessThanOrEqual(3);
+    gaps.forEach((g, i) => {
+      expect(g.durationSec).toBeGreaterThanOrEqual(1);
+      expect(g.durationSec).toBeLessThanOrEqual(300);
+      expect(g.atSec + g.durationSec).toBeLessThanOrEqual(frame.durationSec);
+      expect(Math.abs(g.pct)).toBeLessThanOrEqual(15);
+      const next = gaps[i + 1];
+      if (next !== undefined) expect(next.atSec).toBeGreaterThanOrEqual(g.atSec + g.durationSec);
+    });
+  });
+
+  // Two markets, the first with a gap of its own: the candidate's gaps go to the first market and
+  // must never overlap it (the scenario would not load).
+  const twoMarkets = parseScenario(
+    stringify({
+      ...baseDoc(),
+      market: [
+        { symbol: 'BTC/USDT:USDT', priceStart: 60000, gaps: [{ atSec: 100, durationSec: 60 }] },
+        { symbol: 'ETH/USDT:USDT', priceStart: 3000, gaps: [{ atSec: 500, durationSec: 90, pct: -3 }] },
+      ],
+      limits: { ...(baseDoc()['limits'] as object), assets: { ETH: { netBaseMax: 5 } } },
+    }),
+    'two-markets.yaml',
+  ) as { ok: true; scenario: Scenario } | { ok: false; errors: unknown };
+  test.prop([fc.constant(0).chain(() => candidateArbitrary((twoMarkets as { scenario: Scenario }).scenario, { gaps: { gapsMax: 2 }, maxConcurrentDown: 1 }))], { numRuns: 200, seed: 7 })(
+    'with gaps, every candidate over a two-market base loads; base gaps are kept or cut to the run',
+    (candidate) => {
+      if (!twoMarkets.ok) throw new Error(JSON.stringify(twoMarkets.errors));
+      const { scenario } = candidateScenario(twoMarkets.scenario, candidate);
+      const [first, second] = marketsOf(scenario.market);
+      expect(second!.gaps.every((g) => g.atSec < scenario.durationSec && g.atSec + g.durationSec <= scenario.durationSec)).toBe(true);
+      if (scenario.durationSec > 160) expect(first!.gaps).toContainEqual({ atSec: 100, durationSec: 60, pct: 0 });
+      for (const g of candidate.gaps ?? []) {
+        const overlapsBase = g.atSec < 160 && 100 < g.atSec + g.durationSec;
+        if (!overlapsBase && g.atSec < scenario.durationSec) expect(first!.gaps.some((x) => x.atSec === g.atSec && x.pct === g.pct)).toBe(true);
+      }
     },
   );
 
