@@ -1,4 +1,4 @@
-import { closest } from './did-you-mean.ts';
+import { closest, levenshtein } from './did-you-mean.ts';
 import { formatPath, SCENARIO_ERROR_CODES as CODES, type ScenarioError, type ScenarioErrorCode } from './errors.ts';
 import type { Locate, Path } from './positions.ts';
 import { baseOf, venueSymbolFor, venueSymbolsOf } from './markets.ts';
@@ -153,11 +153,17 @@ export function crossCheck(s: CheckInput, file: string, locate: Locate): Scenari
       if (symbols.includes(market.symbol) || unsupported.has(v.dialect)) return;
       unsupported.add(v.dialect);
       const suggestion = closest(market.symbol, symbols) ?? sameCoins(market.symbol, symbols);
+      const coin = baseOf(market.symbol);
       push(CODES.symbol, marketPath(m, 'symbol'), {
         message: `dialect ${v.dialect} (venue ${v.id}) does not list ${market.symbol}`,
         expected: `one of ${symbols.join(' | ')}`,
         found: JSON.stringify(market.symbol),
-        hint: suggestion !== undefined ? `did you mean "${suggestion}"?` : `give the venue its own instrument with the same base coin: venues[].symbol`,
+        hint:
+          suggestion !== undefined
+            ? `did you mean "${suggestion}"?`
+            : SYMBOLS.some((x) => baseOf(x) === coin)
+              ? `give the venue its own instrument with the same base coin: venues[].symbol`
+              : `no dialect lists a ${coin} market; the coins venuechaos mocks are ${[...new Set(SYMBOLS.map(baseOf))].join(', ')}`,
       });
     });
     if (!SYMBOLS.includes(market.symbol) && s.venues.every((v) => v !== undefined && venueSymbolsOf(v).some((x) => baseOf(x) === baseOf(market.symbol)))) {
@@ -219,12 +225,12 @@ export function crossCheck(s: CheckInput, file: string, locate: Locate): Scenari
   if (coins !== undefined) {
     s.inventory.forEach((step, i) => {
       if (step?.asset === undefined || coins.includes(step.asset)) return;
-      const suggestion = closest(step.asset, coins);
+      const suggestion = closeCoin(step.asset, coins);
       push(CODES.asset, ['inventory', i, 'asset'], {
         message: `inventory in ${step.asset}, which no market prices`,
         expected: `one of ${coins.join(' | ')}`,
         found: JSON.stringify(step.asset),
-        hint: suggestion !== undefined ? `did you mean "${suggestion}"?` : `add a ${step.asset} market under market: (a list of markets)`,
+        hint: suggestion !== undefined ? `did you mean "${suggestion}"?` : `add a market in ${step.asset} under market: (a list of markets)`,
       });
     });
     const named = s.limitAssets ?? [];
@@ -239,7 +245,7 @@ export function crossCheck(s: CheckInput, file: string, locate: Locate): Scenari
     });
     named.forEach((coin) => {
       if (coins.slice(1).includes(coin)) return;
-      const suggestion = closest(coin, coins.slice(1));
+      const suggestion = closeCoin(coin, coins.slice(1));
       push(CODES.asset, ['limits', 'assets', coin], {
         message: coin === coins[0] ? `${coin} is the first market's coin: its limits are limits.netBaseMax and limits.grossBaseMaxPerVenue` : `limits for ${coin}, which no market prices`,
         expected: coins.length > 1 ? `one of ${coins.slice(1).join(' | ')}` : 'no limits.assets (the run has one market)',
@@ -360,6 +366,12 @@ export function crossCheck(s: CheckInput, file: string, locate: Locate): Scenari
     });
   });
   return errors;
+}
+
+/** A coin code one edit away (a typo: "ETC" for "ETH"); codes are short, so "ETH" is not taken for "BTC". */
+function closeCoin(word: string, coins: readonly string[]): string | undefined {
+  const suggestion = closest(word, coins);
+  return suggestion !== undefined && levenshtein(word.toUpperCase(), suggestion.toUpperCase()) <= 1 ? suggestion : undefined;
 }
 
 /** "BTC/USDT" or "BTCUSDT" for "BTC/USDT:USDT": the same coins without ccxt's settle suffix. */

@@ -256,6 +256,64 @@ describe('cross-field checks', () => {
   });
 });
 
+describe('cross-field checks: several markets and gaps', () => {
+  const TWO = replaceOnce(
+    replaceOnce(EXAMPLE_YAML, 'market: { symbol: BTC/USDT:USDT, priceStart: 60000, volatilityAnnual: 0.8 }', 'market:\n  - { symbol: BTC/USDT:USDT, priceStart: 60000, volatilityAnnual: 0.8 }\n  - { symbol: ETH/USDT:USDT, priceStart: 3000 }'),
+    'limits: { netBaseMax: 0.5, hedgeWithinSec: 30 }',
+    'limits: { netBaseMax: 0.5, hedgeWithinSec: 30, assets: { ETH: { netBaseMax: 5 } } }',
+  );
+
+  test('two markets with limits for the second coin load; its inventory names the coin', () => {
+    const parsed = parseScenario(replaceOnce(TWO, '  - { atSec: 0, base: 5 }', '  - { atSec: 0, base: 5 }\n  - { atSec: 0, asset: ETH, base: 10 }'), 'ok.yaml');
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+    expect(parsed.scenario.inventory[1]).toMatchObject({ asset: 'ETH', base: 10 });
+    expect(parsed.scenario.limits.assets).toEqual({ ETH: { netBaseMax: 5 } });
+  });
+
+  test('a further coin without limits.assets is VC_SCENARIO_ASSET at limits, saying what to add', () => {
+    const text = replaceOnce(TWO, ', assets: { ETH: { netBaseMax: 5 } }', '');
+    expect(onlyError(text)).toMatchObject({ code: 'VC_SCENARIO_ASSET', path: 'limits', expected: 'limits.assets.ETH: { netBaseMax: … }', ...positionOf(text, '{ netBaseMax: 0.5') });
+  });
+
+  test('limits for the first coin, or for a coin no market prices, are VC_SCENARIO_ASSET at the key', () => {
+    const first = replaceOnce(TWO, 'assets: { ETH:', 'assets: { BTC: { netBaseMax: 1 }, ETH:');
+    expect(onlyError(first)).toMatchObject({ code: 'VC_SCENARIO_ASSET', path: 'limits.assets.BTC', hint: 'move them up to limits:' });
+    const typo = replaceOnce(TWO, 'assets: { ETH:', 'assets: { ETC: { netBaseMax: 1 }, ETH:');
+    expect(onlyError(typo)).toMatchObject({ code: 'VC_SCENARIO_ASSET', path: 'limits.assets.ETC', hint: 'did you mean "ETH"?' });
+  });
+
+  test('an inventory coin no market prices is VC_SCENARIO_ASSET; "ETH" is not taken for a typo of "BTC"', () => {
+    const text = replaceOnce(EXAMPLE_YAML, '  - { atSec: 0, base: 5 }', '  - { atSec: 0, base: 5 }\n  - { atSec: 0, asset: ETH, base: 10 }');
+    expect(onlyError(text)).toMatchObject({ code: 'VC_SCENARIO_ASSET', path: 'inventory[1].asset', ...positionOf(text, 'ETH, base'), hint: 'add a market in ETH under market: (a list of markets)' });
+  });
+
+  test('two markets in one coin, and a venue with two instruments of one coin, are refused', () => {
+    const twice = replaceOnce(TWO, '{ symbol: ETH/USDT:USDT, priceStart: 3000 }', '{ symbol: BTC/USDT:USDT, priceStart: 3000 }');
+    expect(errorsOf(twice).map((e) => [e.code, e.path])).toContainEqual(['VC_SCENARIO_ASSET', 'market[1].symbol']);
+    const doubled = replaceOnce(TWO, '{ id: backup,  dialect: binanceusdm,', '{ id: backup,  dialect: binanceusdm, symbol: [BTC/USDT:USDT, BTC/USDT:USDT],');
+    expect(onlyError(doubled)).toMatchObject({ code: 'VC_SCENARIO_SYMBOL', path: 'venues[1].symbol[1]' });
+  });
+
+  test('a coin no dialect lists says which coins the mocks have', () => {
+    const text = replaceOnce(replaceOnce(TWO, 'ETH/USDT:USDT', 'SOL/USDT:USDT'), 'assets: { ETH:', 'assets: { SOL:');
+    expect(onlyError(text)).toMatchObject({ code: 'VC_SCENARIO_SYMBOL', path: 'market[1].symbol', hint: 'no dialect lists a SOL market; the coins venuechaos mocks are BTC, ETH' });
+  });
+
+  test('a gap that reopens after the run, or overlaps another, is VC_SCENARIO_WINDOW at the offending field', () => {
+    const late = replaceOnce(EXAMPLE_YAML, 'priceStart: 60000,', 'priceStart: 60000, gaps: [{ atSec: 3500, durationSec: 5m }],');
+    expect(onlyError(late)).toMatchObject({ code: 'VC_SCENARIO_WINDOW', path: 'market.gaps[0].durationSec', ...positionOf(late, '5m') });
+    const overlap = replaceOnce(EXAMPLE_YAML, 'priceStart: 60000,', 'priceStart: 60000, gaps: [{ atSec: 20m, durationSec: 2m }, { atSec: 21m, durationSec: 1m }],');
+    expect(onlyError(overlap)).toMatchObject({ code: 'VC_SCENARIO_WINDOW', path: 'market.gaps[1].atSec', ...positionOf(overlap, '21m') });
+    // Back to back is fine: a gap may start the moment the one before reopens.
+    expect(parseScenario(replaceOnce(EXAMPLE_YAML, 'priceStart: 60000,', 'priceStart: 60000, gaps: [{ atSec: 20m, durationSec: 1m }, { atSec: 21m, durationSec: 1m }],'), 'ok.yaml').ok).toBe(true);
+  });
+
+  test('a wrong field inside one market of a list is reported at that field, not at market', () => {
+    const text = replaceOnce(TWO, 'priceStart: 3000', 'priceStart: cheap');
+    expect(onlyError(text)).toMatchObject({ code: 'VC_SCENARIO_TYPE', path: 'market[1].priceStart', ...positionOf(text, 'cheap') });
+  });
+});
+
 describe('formatScenarioErrors', () => {
   test('renders file:line:col, path, message, code, then expected / found / hint', () => {
     const text = replaceOnce(EXAMPLE_YAML, 'kind: rateLimit', 'kind: ratelimit');
