@@ -46,6 +46,9 @@ import { ExposureLedger, type ExposureInterval, type UnknownOrder } from './ledg
  *   way. `unknownWaitMs` (unset by default) restores that guess for a team that prefers it; the
  *   engine then keeps the order flagged until reconciled, and `noDoubleHedge` flags the run
  *   whenever the venue had taken the order;
+ * - start-up: every venue sets up on its own (markets, then what the desk holds there), and the
+ *   first hedge waits for all of them to have answered — at most a quarter of `hedgeWithinSec`
+ *   and 5 s (`setupGraceMs`), then it hedges without the slow ones;
  * - markets: a venue whose market load failed (a 429 at start-up) loads them again from the
  *   background loop once it answers, and every HTTP request ccxt makes (several at once inside
  *   one loadMarkets) is held to the venue's Retry-After (`guardRequests`).
@@ -85,6 +88,9 @@ export interface ReferenceOptions {
   rateReserveFraction: number;
 }
 
+/** The longest the first hedge waits for every venue's first read (see `setupGraceMs`). */
+const SETUP_GRACE_MS_MAX = 5_000;
+
 const DEFAULTS: ReferenceOptions = {
   tickMs: 1000,
   probeIntervalMsMin: 5000,
@@ -98,6 +104,8 @@ const DEFAULTS: ReferenceOptions = {
 interface VenueState {
   venue: PolicyVenue;
   health: VenueHealth;
+  /** Its first setup (markets, then what the desk holds there) has ended, read or failed. */
+  setupEnded: boolean;
   marketsLoaded: boolean;
   /** A market load that failed is tried again from the background loop, not before this. */
   nextMarketsLoadMs: number;
@@ -1062,11 +1070,33 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
     return opened;
   }
 
+  /**
+   * The first hedge waits for every venue's first read of what the desk holds there (coins on a
+   * spot venue, a position on a perp) — for at most a quarter of hedgeWithinSec, and 5 s: hedging
+   * the inventory before a slower venue has said it already holds the coins buys them only to sell
+   * them a second later (seen with 1 BTC held on Kraken). A venue still setting up after that is
+   * hedged without (a slow venue must not hold the desk unhedged).
+   */
+  function setupGraceMs(): number {
+    return Math.min(SETUP_GRACE_MS_MAX, (ctx.limits.hedgeWithinSec * 1000) / 4);
+  }
+
   async function run(): Promise<void> {
+    const startMs = ctx.clock.now();
+    let waited = false;
     while (!ctx.signal.aborted) {
       const now = ctx.clock.now();
       for (const v of venues) background(v, now);
-      for (const c of coins) await hedgeStep(c);
+      const settingUp = venues.filter((v) => !v.setupEnded);
+      if (settingUp.length > 0 && now - startMs < setupGraceMs()) {
+        waited = true;
+      } else {
+        if (waited && settingUp.length > 0) {
+          log(`hedging before ${settingUp.map((v) => v.venue.id).join(', ')} said what the desk holds there: still setting up after ${(now - startMs) / 1000} s`, { reason: 'setup', venues: settingUp.map((v) => v.venue.id) });
+        }
+        waited = false;
+        for (const c of coins) await hedgeStep(c);
+      }
       await ctx.clock.sleep(opts.tickMs);
     }
   }
@@ -1081,6 +1111,7 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
         venues.push({
           venue,
           health: new VenueHealth(venue.id, opts, log),
+          setupEnded: false,
           marketsLoaded: false,
           nextMarketsLoadMs: 0,
           marketsLoadFailed: false,
@@ -1123,6 +1154,7 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
             if (await loadMarkets(v)) await reconcilePositions(v);
           } finally {
             v.busy = false;
+            v.setupEnded = true;
           }
         })().catch((error: unknown) => {
           if (!ctx.signal.aborted) ctx.reportError(error);
