@@ -16,7 +16,10 @@ import { result, type Invariant, type InvariantInput, type Violation } from './t
  * (timeout, reset, 5xx), which the venue did not fill on ground truth, which no read on its venue
  * has resolved yet (an `account` read sent after the failed answer that answered ok, judged as
  * `noDoubleHedge` judges reads: lookups.ts) — and only
- * while no such read could be answered (`blocksReading`: the venue's API is down for sure). A
+ * while no such read could be answered: the venue's API is down for sure (`blocksReading`), or a
+ * 429 storm the scenario forced told the policy to wait (its `Retry-After` or stated reset, which
+ * `retryAfter` holds the policy to; a refusal the policy earned by overspending the venue's own
+ * budget, and any ban, excuse nothing). A
  * policy must not hedge that quantity again before it knows (`noDoubleHedge`), so the exposure it
  * leaves is not held against it while it cannot know — only what is over beyond it, in the
  * direction the order went. Once the venue answers reads, a policy that does not look the order up
@@ -44,6 +47,12 @@ export const exposureInvariant: Invariant = {
       changes.add(u.fromMs);
       if (u.untilMs !== undefined) changes.add(u.untilMs);
     }
+    const waits = injectedWaits(input);
+    for (const w of waits) {
+      changes.add(w.fromMs);
+      changes.add(w.untilMs);
+    }
+    const cannotRead = (venue: string, t: number): boolean => input.faults.blocksReading(venue, input.startMs + t) || waits.some((w) => w.venue === venue && w.fromMs <= t && t < w.untilMs);
     for (const fault of input.faults.faults) {
       changes.add(Math.max(0, fault.startMs - input.startMs));
       changes.add(Math.max(0, fault.endMs - input.startMs));
@@ -89,7 +98,7 @@ export const exposureInvariant: Invariant = {
       // What unresolved orders of unknown outcome, in the direction that would bring it back, could have hedged.
       const reducing = net > 0n ? 'sell' : 'buy';
       const couldHaveHedged = unknowns
-        .filter((u) => u.side === reducing && u.fromMs <= t && (u.untilMs === undefined || u.untilMs > t) && input.faults.blocksReading(u.venue, input.startMs + t))
+        .filter((u) => u.side === reducing && u.fromMs <= t && (u.untilMs === undefined || u.untilMs > t) && cannotRead(u.venue, t))
         .reduce((a, u) => a + u.base, 0n);
       if (absUnits(net) - couldHaveHedged <= limit) continue;
       const before = breachHedgeableMs;
@@ -123,6 +132,26 @@ interface UnknownOrder {
 }
 
 const UNKNOWN_OUTCOMES = new Set(['timeout', 'reset', 'http5xx']);
+
+/**
+ * Waits a venue stated in rate-limit refusals the scenario forced (a `response` carrying the
+ * `faultId` of a rateLimit fault without `budgetPct`: a 429 storm): from the answer to its
+ * `Retry-After`, or to its stated reset. A policy that honours them (`retryAfter`) cannot read the
+ * venue meanwhile. Refusals of the venue's own budget — shrunk by a `budgetPct` fault or not —
+ * were earned by the policy's request rate and excuse nothing.
+ */
+function injectedWaits(input: InvariantInput): Array<{ venue: string; fromMs: number; untilMs: number }> {
+  const storms = new Set(input.faults.faults.filter((f) => f.kind === 'rateLimit' && f.budgetPct === undefined).map((f) => f.id));
+  const out: Array<{ venue: string; fromMs: number; untilMs: number }> = [];
+  for (const e of input.trace) {
+    if (e.type !== 'response' || e['outcome'] !== 'rateLimited' || !storms.has(String(e['faultId'])) || e.venue === undefined) continue;
+    const retryAtMs = e['retryAtMs'];
+    const retryAfterSec = e['retryAfterSec'];
+    const untilMs = typeof retryAtMs === 'number' ? retryAtMs : typeof retryAfterSec === 'number' ? e.tMs + retryAfterSec * 1000 : undefined;
+    if (untilMs !== undefined && untilMs > e.tMs) out.push({ venue: String(e.venue), fromMs: e.tMs, untilMs });
+  }
+  return out;
+}
 
 function unknownOrders(input: InvariantInput): UnknownOrder[] {
   const trace = input.trace.filter((e) => e.tMs <= input.durationMs);

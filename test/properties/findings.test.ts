@@ -80,4 +80,19 @@ describe('findings of the property search stay fixed in the reference engine', (
     expect(resolved.every((r) => r.tMs > moved[0]!.tMs)).toBe(true);
     expect(moved[0]!.tMs - 89_000).toBeLessThan(scenario.limits.hedgeWithinSec * 1000);
   });
+
+  test('unknown-order-behind-a-retry-after: waiting out a forced Retry-After before the lookup is not held against the policy', async () => {
+    const { scenario, result, events } = await run('unknown-order-behind-a-retry-after.yaml');
+    expectEveryInvariantHolds(result);
+    // The hedge's outcome was unknown, and the lookup was refused with a Retry-After that ran past
+    // hedgeWithinSec from the exposure's arrival (+0 s)…
+    const unknown = decisions(events, /outcome unknown/);
+    expect(unknown.length).toBeGreaterThan(0);
+    const refused = events.find((e) => e.type === 'response' && e.venue === 'primary' && e['outcome'] === 'rateLimited' && e.tMs > unknown[0]!.tMs);
+    expect(refused!.tMs + Number(refused!['retryAfterSec']) * 1000).toBeGreaterThan(scenario.limits.hedgeWithinSec * 1000);
+    // …the engine honoured it (no request to the primary inside it) and resolved the order after.
+    const inside = events.filter((e) => e.type === 'request' && e.venue === 'primary' && e.tMs > refused!.tMs && e.tMs < refused!.tMs + Number(refused!['retryAfterSec']) * 1000);
+    expect(inside).toEqual([]);
+    expect(decisions(events, /unknown order .* resolved/)[0]!.tMs).toBeGreaterThan(refused!.tMs + Number(refused!['retryAfterSec']) * 1000);
+  });
 });

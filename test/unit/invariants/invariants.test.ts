@@ -69,6 +69,23 @@ describe('exposure invariant', () => {
       const refused = [ev(0, 'inventory', { inventoryBase: 2 }), ...placed(1000, 1, 'refused')];
       expect(exposureInvariant.check(input(refused, dark)).firstViolation?.tMs).toBe(30_000);
     });
+
+    test('a 429 storm that told the policy to wait counts as a venue it cannot read, until the wait is over; its own budget\'s refusals do not', () => {
+      // The sell times out at +11 s (no outage: `a` answers reads); a lookup at +12 s meets a
+      // forced 429 with Retry-After 40 s, so honouring it the policy cannot read until +52 s.
+      const storm = rateLimit({ venue: 'a', startMs: 11_000, durationMs: 5_000, retryAfterSec: 40 });
+      const refusedRead = (faultId: string): TraceEvent[] => [
+        ev(12_000, 'request', { venue: 'a', reqId: 2, endpoint: 'GET /fapi/v1/order', group: 'account' }),
+        ev(12_002, 'response', { venue: 'a', reqId: 2, endpoint: 'GET /fapi/v1/order', outcome: 'rateLimited', status: 429, retryAfterSec: 40, faultId }),
+      ];
+      const trace = (faultId: string): TraceEvent[] => [ev(0, 'inventory', { inventoryBase: 2 }), ...placed(1000, 1, 'timeout'), ...refusedRead(faultId), ...read(52_100, 3)];
+      // Counted: 0–11 s; the storm's own window (11–16 s) blocks reads, and its Retry-After keeps
+      // the policy off until +52.002 s; then 19 s more: +71.002 s.
+      expect(exposureInvariant.check(input(trace(storm.id), new FaultSchedule([storm]))).firstViolation?.tMs).toBe(71_002);
+      // A refusal of the venue's own budget (no storm behind it) was earned: only the storm's window
+      // excuses, so the clock runs again from +16 s: +35 s.
+      expect(exposureInvariant.check(input(trace('limit'), new FaultSchedule([storm]))).firstViolation?.tMs).toBe(35_000);
+    });
   });
 
   test('does not count time while every venue is under a scenario fault', () => {
