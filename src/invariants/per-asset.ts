@@ -1,3 +1,4 @@
+import { baseOf } from '../scenario/markets.ts';
 import type { TraceEvent } from '../sim/trace.ts';
 import { convergedInvariant } from './converged.ts';
 import { exposureInvariant } from './exposure.ts';
@@ -61,8 +62,7 @@ const EVERY = Symbol('every coin');
 
 /** "ETH" of "ETH/USDT:USDT"; undefined without a symbol. */
 function coinOfSymbol(symbol: unknown): string | undefined {
-  if (typeof symbol !== 'string') return undefined;
-  return symbol.split('/')[0] ?? symbol;
+  return typeof symbol === 'string' ? baseOf(symbol) : undefined;
 }
 
 /**

@@ -1130,11 +1130,7 @@ export function createReferencePolicy(options: Partial<ReferenceOptions> = {}): 
         if (venue.exchange.id === 'bybit') venue.exchange.options['fetchMarkets'] = { ...venue.exchange.options['fetchMarkets'], types: [venue.kind === 'spot' ? 'spot' : 'linear'] };
         guardRequests(venues[venues.length - 1]!);
       }
-      // A context built before `assets` existed describes one coin with its single-coin fields.
-      const assets: readonly PolicyAsset[] = ctx.assets ?? [
-        { asset: ctx.symbol.split('/')[0] ?? '', symbol: ctx.symbol, venueSymbols: Object.fromEntries(ctx.venues.map((v) => [v.id, v.symbol])), limits: ctx.limits, inventoryBase: ctx.inventoryBase },
-      ];
-      for (const asset of assets) {
+      for (const asset of ctx.assets) {
         coins.push({
           asset,
           ledger: new ExposureLedger(ctx.venues.map((v) => v.id), { discrepancyReadsToAdopt: DISCREPANCY_READS_TO_ADOPT }),

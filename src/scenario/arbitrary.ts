@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { formatDuration } from './duration.ts';
+import { baseOf } from './markets.ts';
 import { DIALECT_NAMES, DIALECT_SYMBOLS, FAULT_KINDS, INVARIANT_NAMES, OUTAGE_MODES, OUTAGE_SCOPES, SYMBOL_DEFAULT, type ScenarioInput } from './schema.ts';
 
 /**
@@ -48,7 +49,7 @@ export function scenarioArbitrary(): fc.Arbitrary<ScenarioInput> {
       })),
     )
     .chain(({ runMs, symbols, marketAsList, venueIds, phases }) => {
-      const coins = symbols.map((x) => x.split('/')[0] ?? x);
+      const coins = symbols.map(baseOf);
       const markets = fc.tuple(...symbols.map((symbol) => marketArbitrary(runMs, symbol)));
       return fc.record(
         {

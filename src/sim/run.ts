@@ -244,12 +244,13 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   for (const plan of plans) specOf(plan.market.symbol);
 
   const engines: VenueEngine[] = [];
-  const venueSymbols = new Map<string, string>();
+  /** Per venue, the instrument of each coin there, in coin order (the first coin's first). */
+  const venueSpecs = new Map<string, MarketSpec[]>();
   const transportVenues = scenario.venues.map((v) => {
-    // Every venue trades every coin, each with its own instrument there (the first coin's first).
-    const specs = plans.map((plan) => specOf(plan.symbolOn.get(v.id) ?? plan.market.symbol));
+    // Every venue trades every coin, each with its own instrument there.
+    const specs = plans.map((plan) => specOf(plan.symbolOn.get(v.id)!));
     const spec = specs[0]!;
-    venueSymbols.set(v.id, spec.symbol);
+    venueSpecs.set(v.id, specs);
     const engine = createVenueEngine({
       venueId: v.id,
       markets: specs,
@@ -294,8 +295,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     v.dialect.configureClient(exchange);
     // ccxt's rate limiter polls every 1 ms while it waits: one virtual timer per ms (throttler.ts).
     pollOnceWhenRefilled(exchange);
-    const symbol = venueSymbols.get(v.id) ?? plans[0]!.market.symbol;
-    return { id: v.id, dialect: v.dialect.name, exchange, symbol, kind: specOf(symbol).kind };
+    const spec = venueSpecs.get(v.id)![0]!;
+    return { id: v.id, dialect: v.dialect.name, exchange, symbol: spec.symbol, kind: spec.kind };
   });
 
   // ccxt's first request on an instance dynamically imports optional proxy modules: real I/O the
@@ -347,10 +348,10 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     ...(scenario.limits.marginUsePctMax !== undefined ? { marginUsePctMax: scenario.limits.marginUsePctMax } : {}),
     downProbesPerMinMax: scenario.limits.downProbesPerMinMax ?? DOWN_PROBES_PER_MIN_DEFAULT,
   });
-  const assets: PolicyAsset[] = plans.map((plan) => ({
+  const assets: PolicyAsset[] = plans.map((plan, i) => ({
     asset: plan.asset,
     symbol: plan.market.symbol,
-    venueSymbols: Object.fromEntries(scenario.venues.map((v) => [v.id, specOf(plan.symbolOn.get(v.id) ?? plan.market.symbol).symbol])),
+    venueSymbols: Object.fromEntries(scenario.venues.map((v) => [v.id, venueSpecs.get(v.id)![i]!.symbol])),
     limits: limitsOf(plan),
     inventoryBase: () => inventory.get(plan.asset) ?? 0,
   }));
