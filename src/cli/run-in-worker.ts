@@ -37,6 +37,13 @@ export interface RunWorkerOptions {
 /** Pauses the watchdog may try to land in a stuck policy's own code rather than in Node's (see inspectStuck). */
 const PAUSES_MAX = 20;
 
+/**
+ * Code a pause skips to land in the stuck policy's own: Node's, and the async hook a run's I/O
+ * watch adds to every promise (src/sim/real-io.ts) — a microtask loop spends much of its time in
+ * both, and a pause there printed venuechaos's hook as where the policy was stuck.
+ */
+export const BLACKBOX_PATTERNS = ['^node:', `^${new URL('../sim/real-io.ts', import.meta.url).href.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`];
+
 /** Wall ms between requests to pause a stuck worker, until one lands (see inspectStuck). */
 const PAUSE_RETRY_MS = 250;
 
@@ -209,9 +216,10 @@ function parseSnapshot(text: string | undefined): RunSnapshot | undefined {
  * through the parent's inspector session (the `NodeWorker` domain: a message to a busy thread is
  * delivered by an interrupt, so this works on a synchronous loop and on a microtask loop —
  * checked on Node 20). Frames are source-mapped where the script carries an inline map (tsx's
- * TypeScript). Undefined if it cannot within `msMax`.
+ * TypeScript). A pause skips code whose script URL matches a `blackbox` pattern (Node's, the
+ * run's I/O watch), and so does the printed stack. Undefined if it cannot within `msMax`.
  */
-export async function inspectStuck(worker: Worker, msMax: number, expression: string): Promise<{ stack?: string; evaluated?: string } | undefined> {
+export async function inspectStuck(worker: Worker, msMax: number, expression: string, blackbox: readonly string[] = BLACKBOX_PATTERNS): Promise<{ stack?: string; evaluated?: string } | undefined> {
   let inspector: typeof import('node:inspector');
   try {
     inspector = await import('node:inspector');
@@ -223,6 +231,8 @@ export async function inspectStuck(worker: Worker, msMax: number, expression: st
   const post = (method: string, params: object = {}): Promise<unknown> =>
     new Promise((resolve, reject) => session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))));
   const scripts = new Map<string, ScriptInfo>();
+  const skipping = blackbox.map((pattern) => new RegExp(pattern));
+  const skip = (url: string): boolean => skipping.some((r) => r.test(url));
   let timer: ReturnType<typeof setTimeout> | undefined;
   let retry: ReturnType<typeof setTimeout> | undefined;
   let sessionId: string | undefined;
@@ -264,8 +274,11 @@ export async function inspectStuck(worker: Worker, msMax: number, expression: st
           // Paused inside Node between two turns of a microtask loop (e.g. in the async hook a run's
           // I/O watch adds to every promise), only Node's frames show: resume and pause again, a few
           // times, to land in the policy's own code; failing that, print Node's frames.
-          const own = formatFrames(frames, scripts);
-          if (own === '' && pauses < PAUSES_MAX) {
+          const own = formatFrames(frames, scripts, { skip });
+          // V8 does not always honour the blackbox for a pause request: one that lands in a
+          // blackboxed script (the I/O watch's hook) is tried again too.
+          const topUrl = scripts.get(frames[0]?.location.scriptId ?? '')?.url ?? '';
+          if ((own === '' || skip(topUrl)) && pauses < PAUSES_MAX) {
             pauses += 1;
             send('Debugger.resume').then(pause, reject);
             return;
@@ -288,7 +301,7 @@ export async function inspectStuck(worker: Worker, msMax: number, expression: st
           .then(() => send('Debugger.setAsyncCallStackDepth', { maxDepth: 8 }))
           // Skip Node's own code when pausing: a microtask loop spends most of its time in the
           // promise hooks a run's I/O watch installs, and a pause there shows no policy frame.
-          .then(() => send('Debugger.setBlackboxPatterns', { patterns: ['^node:'] }).catch(() => undefined))
+          .then(() => send('Debugger.setBlackboxPatterns', { patterns: blackbox }).catch(() => undefined))
           .then(pause, reject);
       });
       post('NodeWorker.enable', { waitForDebuggerOnStart: false }).catch(reject);
@@ -314,11 +327,15 @@ export function isThread(title: string, threadId: number): boolean {
 }
 
 /** Frames as a JavaScript stack would print them, source-mapped where possible, without Node's internals. */
-export function formatFrames(frames: readonly CallFrame[], scripts: Map<string, ScriptInfo>, opts: { framesMax?: number; keepInternal?: boolean } = {}): string {
+export function formatFrames(frames: readonly CallFrame[], scripts: Map<string, ScriptInfo>, opts: { framesMax?: number; keepInternal?: boolean; skip?: (url: string) => boolean } = {}): string {
   const framesMax = opts.framesMax ?? 10;
   // Node's own frames (e.g. the async_hooks a run's I/O watch adds to every promise) say nothing about the loop.
   return frames
-    .filter((f) => opts.keepInternal === true || !(scripts.get(f.location.scriptId)?.url ?? '').startsWith('node:internal/'))
+    .filter((f) => {
+      if (opts.keepInternal === true) return true;
+      const url = scripts.get(f.location.scriptId)?.url ?? '';
+      return !url.startsWith('node:internal/') && opts.skip?.(url) !== true;
+    })
     .slice(0, framesMax)
     .map((f) => {
       const script = scripts.get(f.location.scriptId);

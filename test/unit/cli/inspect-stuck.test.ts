@@ -1,3 +1,7 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, test } from 'vitest';
 import { inspectStuck, isThread } from '../../../src/cli/run-in-worker.ts';
@@ -34,9 +38,28 @@ describe('inspectStuck: the stack of a stuck worker', () => {
       spawn('setInterval(() => {}, 1000);');
       await new Promise((resolve) => stuck.once('message', resolve));
       const seen = await inspectStuck(stuck, 5_000, 'typeof globalThis.turns');
-      expect(seen?.stack, `attempt ${attempt}`).toMatch(/^\s+at stuck \(\[worker eval\]:3:\d+\)/);
+      // The loop is the stuck code (the pause may land in its init hook, which it calls).
+      expect(seen?.stack, `attempt ${attempt}`).toMatch(/^\s+at stuck \(\[worker eval\]:3:\d+\)$/m);
       // An expression is evaluated in the paused thread (only it has the loop's counter).
       expect(seen?.evaluated).toBe('number');
+      await Promise.all(workers.splice(0).map((w) => w.terminate()));
+    }
+  });
+
+  test('a pause skips blackboxed scripts: a loop that spends most of its time in a hook file is shown in its own frame', async () => {
+    // The async hook in its own file, made slow so most pauses would land in it (as in the
+    // run's I/O watch, src/sim/real-io.ts, which the watchdog blackboxes).
+    const dir = mkdtempSync(join(tmpdir(), 'venuechaos-inspect-'));
+    const hookFile = join(dir, 'hook.cjs');
+    writeFileSync(hookFile, `require('node:async_hooks').createHook({ init() { let x = 0; for (let i = 0; i < 2000; i++) x += i; globalThis.sink = x; } }).enable();\n`);
+    const hookUrl = pathToFileURL(hookFile).href.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    for (let attempt = 0; attempt < 6; attempt++) {
+      const stuck = spawn(`require(${JSON.stringify(hookFile)});
+require('node:worker_threads').parentPort.postMessage('looping');
+(async function stuck() { while (true) await Promise.resolve(); })();`);
+      await new Promise((resolve) => stuck.once('message', resolve));
+      const seen = await inspectStuck(stuck, 5_000, '1', ['^node:', `^${hookUrl}`]);
+      expect(seen?.stack?.split('\n')[0], `attempt ${attempt}`).toMatch(/^\s+at stuck \(\[worker eval\]:3:\d+\)$/);
       await Promise.all(workers.splice(0).map((w) => w.terminate()));
     }
   });
